@@ -1,0 +1,40 @@
+# The two commands: `make run` and `make test`. Each does its own set-up.
+BUILD      ?= build
+JOBS       ?= $(shell nproc)
+RUN_DIR    ?= run
+LISTEN     ?= 127.0.0.1:8080
+CMAKE_ARGS ?=
+
+.PHONY: all deps build run test bench clean format
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+$(BUILD)/CMakeCache.txt:
+	@scripts/install-deps.sh build
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS)
+
+build: $(BUILD)/CMakeCache.txt
+	@scripts/install-deps.sh build
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Starts ferryd on the embedded SQLite default in ./$(RUN_DIR).
+run: build
+	@scripts/run-ferryd.sh $(BUILD) $(RUN_DIR) $(LISTEN)
+
+# Builds everything and runs every test (ctest labels: unit, integration, ...).
+test: build
+	@scripts/install-deps.sh test
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+bench: build
+	@scripts/install-deps.sh bench
+	@tests/bench/run-bench.sh $(BUILD)
+
+format:
+	find server proto tests device-fw -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD)
