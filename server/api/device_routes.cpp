@@ -1,0 +1,209 @@
+// /api/v1/devices and /api/v1/assignments: registry, provisioning, tags, pins, tag assignments.
+#include "api/api_error.h"
+#include "api/ferry_app.h"
+#include "api/json_io.h"
+#include "api/query.h"
+#include "api/validate.h"
+#include "common/crypto.h"
+#include "ferry/proto/device_api.h"
+
+namespace ferry::api {
+namespace {
+
+store::Device load(store::Tx& tx, const std::string& name) {
+    require_name(name, "device");
+    auto d = tx.device_by_name(name);
+    if (!d) throw not_found("no device " + name);
+    return *d;
+}
+
+store::Release release_or_404(store::Tx& tx, int64_t id) {
+    auto r = tx.release_by_id(id);
+    if (!r) throw not_found("no release " + std::to_string(id));
+    return *r;
+}
+
+int64_t query_number(const Query& q, const char* key, int64_t fallback, int64_t max) {
+    auto text = q.get(key);
+    if (!text) return fallback;
+    auto v = parse_u64(*text);
+    if (!v || *v > static_cast<uint64_t>(max)) {
+        throw bad_request("bad_parameter", std::string(key) + " must be 0.." + std::to_string(max));
+    }
+    return static_cast<int64_t>(*v);
+}
+
+HttpResponse list(FerryApp& app, RouteContext& ctx) {
+    Query q = Query::parse(ctx.request.query());
+    store::DeviceFilter f;
+    for (const auto& [k, v] : q.items()) {
+        if (k == "tag") {
+            require_name(v, "tag");
+            f.tag = v;
+        } else if (k == "version") {
+            if (!parse_version(v)) throw bad_request("bad_parameter", "version filter is not a version");
+            f.version = v;
+        } else if (k == "state") {
+            require_name(v, "state");
+            f.state = v;
+        } else if (k != "limit" && k != "offset") {
+            throw bad_request("bad_parameter", "unknown parameter " + k);
+        }
+    }
+    f.limit = query_number(q, "limit", 100, 1000);
+    f.offset = query_number(q, "offset", 0, INT32_MAX);
+    nlohmann::json out = nlohmann::json::array();
+    int64_t total = 0;
+    app.store().transact([&](store::Tx& tx) {
+        for (const auto& d : tx.list_devices(f)) out.push_back(device_json(d));
+        total = tx.count_devices();
+    });
+    return json_ok({{"devices", out}, {"total", total}});
+}
+
+HttpResponse provision(FerryApp& app, RouteContext& ctx) {
+    auto j = parse_json_object(ctx.request);
+    allow_only(j, {"id", "hw_id", "tags"});
+    store::Device d;
+    d.name = string_field(j, "id");
+    require_name(d.name, "device");
+    std::string hw = string_field(j, "hw_id");
+    auto hw_id = parse_hw_id(hw);
+    if (!hw_id) throw bad_request("invalid_field", "hw_id must be a board name or a number");
+    d.hw_id = *hw_id;
+    d.tags = tags_field(j, "tags");
+    d.secret = crypto::random_bytes(proto::kDeviceSecretBytes);
+    d.created_at = app.now();
+    try {
+        app.store().transact([&](store::Tx& tx) {
+            d.id = tx.insert_device(d);
+            d = load(tx, d.name);
+        });
+    } catch (const store::ConflictError&) {
+        throw ApiError(409, "duplicate_device", "device " + d.name + " already exists");
+    }
+    nlohmann::json out = device_json(d);
+    out["secret"] = hex_encode(d.secret);  // the only time the secret leaves the server
+    return json_ok(out, 201);
+}
+
+HttpResponse show(FerryApp& app, RouteContext& ctx) {
+    nlohmann::json out;
+    app.store().transact([&](store::Tx& tx) { out = device_json(load(tx, ctx.params[0])); });
+    return json_ok(out);
+}
+
+HttpResponse remove(FerryApp& app, RouteContext& ctx) {
+    app.store().transact([&](store::Tx& tx) { tx.delete_device(load(tx, ctx.params[0]).id); });
+    return HttpResponse{204};
+}
+
+HttpResponse events(FerryApp& app, RouteContext& ctx) {
+    Query q = Query::parse(ctx.request.query());
+    for (const auto& [k, v] : q.items()) {
+        if (k != "limit") throw bad_request("bad_parameter", "unknown parameter " + k);
+    }
+    int64_t limit = query_number(q, "limit", 100, 1000);
+    nlohmann::json out = nlohmann::json::array();
+    app.store().transact([&](store::Tx& tx) {
+        for (const auto& e : tx.list_events(load(tx, ctx.params[0]).id, limit)) out.push_back(event_json(e));
+    });
+    return json_ok({{"events", out}});
+}
+
+HttpResponse set_tags(FerryApp& app, RouteContext& ctx) {
+    auto j = parse_json_object(ctx.request);
+    allow_only(j, {"tags"});
+    if (!j.contains("tags")) throw bad_request("invalid_field", "field 'tags' is required");
+    auto tags = tags_field(j, "tags");
+    nlohmann::json out;
+    app.store().transact([&](store::Tx& tx) {
+        store::Device d = load(tx, ctx.params[0]);
+        tx.set_device_tags(d.id, tags);
+        out = device_json(load(tx, d.name));
+    });
+    return json_ok(out);
+}
+
+HttpResponse pin(FerryApp& app, RouteContext& ctx) {
+    auto j = parse_json_object(ctx.request);
+    allow_only(j, {"release_id"});
+    int64_t release_id = id_field(j, "release_id");
+    nlohmann::json out;
+    app.store().transact([&](store::Tx& tx) {
+        store::Device d = load(tx, ctx.params[0]);
+        store::Release r = release_or_404(tx, release_id);
+        if (r.hw_id != d.hw_id) {
+            throw ApiError(422, "hw_mismatch", "release is for " + hw_id_name(r.hw_id) +
+                                                   ", device is " + hw_id_name(d.hw_id));
+        }
+        d.pinned_release_id = release_id;
+        tx.update_device(d);
+        out = device_json(d);
+    });
+    return json_ok(out);
+}
+
+HttpResponse unpin(FerryApp& app, RouteContext& ctx) {
+    nlohmann::json out;
+    app.store().transact([&](store::Tx& tx) {
+        store::Device d = load(tx, ctx.params[0]);
+        d.pinned_release_id.reset();
+        tx.update_device(d);
+        out = device_json(d);
+    });
+    return json_ok(out);
+}
+
+HttpResponse list_assignments(FerryApp& app, RouteContext&) {
+    nlohmann::json out = nlohmann::json::array();
+    app.store().transact([&](store::Tx& tx) {
+        for (const auto& a : tx.list_tag_assignments()) {
+            out.push_back({{"tag", a.tag}, {"release_id", a.release_id}, {"assigned_at", a.assigned_at}});
+        }
+    });
+    return json_ok({{"assignments", out}});
+}
+
+HttpResponse assign_tag(FerryApp& app, RouteContext& ctx) {
+    const std::string& tag = ctx.params[0];
+    require_name(tag, "tag");
+    auto j = parse_json_object(ctx.request);
+    allow_only(j, {"release_id"});
+    store::TagAssignment a{tag, id_field(j, "release_id"), app.now()};
+    app.store().transact([&](store::Tx& tx) {
+        release_or_404(tx, a.release_id);
+        tx.put_tag_assignment(a);
+    });
+    return json_ok({{"tag", a.tag}, {"release_id", a.release_id}, {"assigned_at", a.assigned_at}});
+}
+
+HttpResponse unassign_tag(FerryApp& app, RouteContext& ctx) {
+    const std::string& tag = ctx.params[0];
+    require_name(tag, "tag");
+    bool removed = false;
+    app.store().transact([&](store::Tx& tx) { removed = tx.delete_tag_assignment(tag); });
+    if (!removed) throw not_found("no assignment for tag " + tag);
+    return HttpResponse{204};
+}
+
+}  // namespace
+
+void add_device_routes(Router& router, FerryApp& app) {
+    auto bind = [&app](HttpResponse (*fn)(FerryApp&, RouteContext&)) {
+        return [&app, fn](RouteContext& c) { return fn(app, c); };
+    };
+    router.add("GET", "/api/v1/devices", Access::viewer, bind(list));
+    router.add("POST", "/api/v1/devices", Access::operator_, bind(provision));
+    router.add("GET", "/api/v1/devices/{id}", Access::viewer, bind(show));
+    router.add("DELETE", "/api/v1/devices/{id}", Access::admin, bind(remove));
+    router.add("GET", "/api/v1/devices/{id}/events", Access::viewer, bind(events));
+    router.add("PUT", "/api/v1/devices/{id}/tags", Access::operator_, bind(set_tags));
+    router.add("PUT", "/api/v1/devices/{id}/pin", Access::operator_, bind(pin));
+    router.add("DELETE", "/api/v1/devices/{id}/pin", Access::operator_, bind(unpin));
+    router.add("GET", "/api/v1/assignments", Access::viewer, bind(list_assignments));
+    router.add("PUT", "/api/v1/assignments/{tag}", Access::operator_, bind(assign_tag));
+    router.add("DELETE", "/api/v1/assignments/{tag}", Access::operator_, bind(unassign_tag));
+}
+
+}  // namespace ferry::api

@@ -1,0 +1,188 @@
+#include "api/poll_engine.h"
+
+#include <set>
+
+#include "ferry/proto/device_api.h"
+
+namespace ferry::api {
+namespace st = store::state;
+
+namespace {
+
+bool in_progress(const std::string& s) {
+    static const std::set<std::string> busy = {st::kOffered, st::kDownloading, st::kVerified,
+                                               st::kPendingReboot, st::kTrial};
+    return busy.count(s) > 0;
+}
+
+// A release a device gave up on is not offered again by itself, except after failures that say
+// nothing about the release (the link dropped, the server aborted).
+bool retry_allowed(const store::Device& d) {
+    return d.last_reason == proto::kReasonDownloadFailed ||
+           d.last_reason == proto::kReasonAbortedByServer;
+}
+
+void record(store::Tx& tx, const store::Device& d, const std::string& kind, int64_t now,
+            std::optional<int64_t> release, int reason = 0, std::optional<uint64_t> progress = {},
+            const std::string& detail = {}) {
+    store::DeviceEvent e;
+    e.device_id = d.id;
+    e.at = now;
+    e.kind = kind;
+    e.release_id = release;
+    e.version = d.version;
+    e.slot = d.slot;
+    e.progress = progress;
+    e.reason = reason;
+    e.detail = detail;
+    tx.insert_event(e);
+}
+
+// The release this device should run: a pin on the device, else the newest tag assignment.
+std::optional<store::Release> desired_release(store::Tx& tx, const store::Device& d) {
+    std::optional<int64_t> id = d.pinned_release_id;
+    if (!id) {
+        if (auto a = tx.assignment_for_device(d.id)) id = a->release_id;
+    }
+    if (!id) return std::nullopt;
+    return tx.release_by_id(*id);
+}
+
+bool runs_target(const store::Device& d, const store::Release& target, const PollReport& r) {
+    return r.version.key() == target.version_key && r.slot == d.target_slot;
+}
+
+void apply_reported_event(store::Tx& tx, store::Device& d, const PollReport& r, int64_t now) {
+    if (r.event == proto::kEventNone) return;
+    record(tx, d, event_name(r.event), now, r.release_id, r.reason, r.progress);
+    bool about_target = r.release_id && d.target_release_id && *r.release_id == *d.target_release_id;
+    switch (r.event) {
+        case proto::kEventDownloading:
+            if (about_target && d.state == st::kOffered) d.state = st::kDownloading;
+            break;
+        case proto::kEventVerified:
+            if (about_target) d.state = st::kVerified;
+            break;
+        case proto::kEventPendingReboot:
+            if (about_target) d.state = st::kPendingReboot;
+            break;
+        case proto::kEventRolledBack:
+            d.state = st::kRolledBack;
+            d.last_result = "rolled_back";
+            d.last_reason = r.reason;
+            break;
+        case proto::kEventFailed:
+            d.state = st::kFailed;
+            d.last_result = "failed";
+            d.last_reason = r.reason;
+            break;
+        default:
+            break;  // confirmed: decided from what the device runs, below
+    }
+}
+
+// Success and rollback are read off what the device says it runs, not only off its events: an
+// event can be lost with a dropped poll, the running version and slot cannot.
+void apply_boot_state(store::Tx& tx, store::Device& d, const PollReport& r, int64_t now) {
+    if (!d.target_release_id) return;
+    auto target = tx.release_by_id(*d.target_release_id);
+    if (!target) return;
+    bool on_target = runs_target(d, *target, r);
+    if (on_target && r.boot_state == proto::kBootTrial && d.state != st::kTrial &&
+        d.state != st::kUpdated) {
+        d.state = st::kTrial;
+        record(tx, d, "trial_boot", now, target->id);
+    } else if (on_target && r.boot_state == proto::kBootConfirmed && d.state != st::kUpdated &&
+               (in_progress(d.state) || r.event == proto::kEventConfirmed)) {
+        d.state = st::kUpdated;
+        d.last_result = "updated";
+        d.last_reason = 0;
+        record(tx, d, "updated", now, target->id);
+    } else if (r.boot_state == proto::kBootRolledBack && !on_target &&
+               (d.state == st::kPendingReboot || d.state == st::kTrial ||
+                d.state == st::kVerified)) {
+        d.state = st::kRolledBack;
+        d.last_result = "rolled_back";
+        d.last_reason = r.reason != 0 ? r.reason : proto::kReasonTrialLimitReached;
+        if (r.event != proto::kEventRolledBack) {
+            record(tx, d, "rolled_back", now, target->id, d.last_reason);
+        }
+    }
+}
+
+PollDecision decide(store::Tx& tx, store::Device& d, const PollReport& r, int64_t now) {
+    PollDecision out;
+    if (r.boot_state == proto::kBootTrial) {
+        // The new image reached us: that check-in is what lets the device confirm it.
+        out.action = PollAction::confirm;
+        return out;
+    }
+    auto want = desired_release(tx, d);
+    if (!want) {
+        if (in_progress(d.state) && d.state != st::kTrial) {
+            d.state = st::kAborted;
+            d.last_reason = proto::kReasonAbortedByServer;
+            record(tx, d, "aborted", now, d.target_release_id, proto::kReasonAbortedByServer);
+            out.action = PollAction::abort;
+        }
+        return out;
+    }
+    if (want->hw_id != d.hw_id || want->version_key == r.version.key() ||
+        want->security_counter < r.security_counter) {
+        return out;  // nothing to do, or nothing allowed (never a lower security counter)
+    }
+    bool same_target = d.target_release_id && *d.target_release_id == want->id;
+    if (same_target && (d.state == st::kRolledBack || d.state == st::kFailed) && !retry_allowed(d)) {
+        return out;
+    }
+    if (!same_target || !in_progress(d.state)) {
+        d.target_release_id = want->id;
+        d.target_slot = r.slot == 0 ? 1 : 0;
+        d.state = st::kOffered;
+        record(tx, d, "offered", now, want->id);
+    }
+    out.action = PollAction::offer;
+    out.target_slot = d.target_slot;
+    out.release = std::move(want);
+    return out;
+}
+
+}  // namespace
+
+const char* event_name(int event) {
+    switch (event) {
+        case proto::kEventDownloading: return "downloading";
+        case proto::kEventVerified: return "verified";
+        case proto::kEventPendingReboot: return "pending_reboot";
+        case proto::kEventConfirmed: return "confirmed";
+        case proto::kEventRolledBack: return "rolled_back";
+        case proto::kEventFailed: return "failed";
+        default: return "none";
+    }
+}
+
+const char* action_name(PollAction action) {
+    switch (action) {
+        case PollAction::idle: return "idle";
+        case PollAction::offer: return "offer";
+        case PollAction::confirm: return "confirm";
+        case PollAction::abort: return "abort";
+    }
+    return "idle";
+}
+
+PollDecision process_poll(store::Tx& tx, store::Device& d, const PollReport& r, int64_t now) {
+    d.version = r.version.str();
+    d.slot = r.slot;
+    d.security_counter = r.security_counter;
+    d.boot_state = r.boot_state;
+    d.last_seen = now;
+    if (d.state == st::kNew) d.state = st::kIdle;
+    apply_reported_event(tx, d, r, now);
+    apply_boot_state(tx, d, r, now);
+    PollDecision decision = decide(tx, d, r, now);
+    tx.update_device(d);
+    return decision;
+}
+
+}  // namespace ferry::api

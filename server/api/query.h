@@ -1,0 +1,29 @@
+// Query strings: "a=1&b=2". Values are percent-decoded unless decoding is refused (device API).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ferry::api {
+
+class Query {
+public:
+    // Throws ApiError 400 "bad_query" on a duplicate key, a bad %-escape, or (when
+    // allow_escapes is false) any '%' at all.
+    static Query parse(std::string_view text, bool allow_escapes = true);
+
+    std::optional<std::string> get(std::string_view key) const;
+    bool has(std::string_view key) const { return get(key).has_value(); }
+    const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+
+private:
+    std::vector<std::pair<std::string, std::string>> items_;
+};
+
+// Percent-decoding of one path or query component; nullopt on a malformed escape.
+std::optional<std::string> percent_decode(std::string_view s);
+
+}  // namespace ferry::api

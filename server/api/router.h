@@ -1,0 +1,51 @@
+// Route table: method + pattern ("/api/v1/releases/{id}") -> access level + handler.
+// The table is also what the OpenAPI conformance test compares with proto/openapi.yaml.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_message.h"
+#include "store/types.h"
+
+namespace ferry::api {
+
+// Who may call a route. Operator roles are ordered: viewer < operator < admin.
+enum class Access { open, device, viewer, operator_, admin };
+
+struct RouteContext {
+    const HttpRequest& request;
+    std::vector<std::string> params;        // path parameters, raw (not decoded)
+    std::optional<store::ApiToken> caller;  // set for operator routes
+};
+
+using RouteHandler = std::function<HttpResponse(RouteContext&)>;
+
+struct Route {
+    std::string method;
+    std::string pattern;
+    Access access;
+    RouteHandler handler;
+};
+
+class Router {
+public:
+    void add(std::string method, std::string pattern, Access access, RouteHandler handler);
+
+    struct Match {
+        const Route* route = nullptr;
+        std::vector<std::string> params;
+        bool path_known = false;  // some route has this path with another method (-> 405)
+    };
+    Match match(std::string_view method, std::string_view path) const;
+    const std::vector<Route>& routes() const { return routes_; }
+
+private:
+    static std::vector<std::string_view> split(std::string_view path);
+    std::vector<Route> routes_;
+};
+
+}  // namespace ferry::api

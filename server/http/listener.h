@@ -1,0 +1,52 @@
+// One acceptor per listen endpoint. Accepted sockets get their own strand and go to `launch`;
+// beyond max_connections they are closed at once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "http/connection_registry.h"
+
+namespace ferry::http {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+  public:
+    // remote: the peer as "ip:port" ("[v6]:port").
+    using Launch = std::function<void(boost::asio::ip::tcp::socket&&, std::string remote)>;
+
+    // Opens, binds and listens; throws std::runtime_error naming `name` on failure.
+    Listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
+             std::string name, ConnectionRegistry& registry, size_t max_connections, Launch launch);
+
+    uint16_t port() const;
+    const std::string& name() const { return name_; }
+
+    void start();  // begins accepting
+    void stop();   // thread-safe: closes the acceptor on its strand
+
+  private:
+    void do_accept();
+    void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+    void on_retry(boost::system::error_code ec);
+
+    boost::asio::io_context& ioc_;
+    std::string name_;
+    ConnectionRegistry& registry_;
+    size_t max_connections_;
+    Launch launch_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::steady_timer retry_timer_;
+    uint16_t port_ = 0;
+};
+
+// "ip:port", with brackets around IPv6 addresses.
+std::string format_endpoint(const boost::asio::ip::tcp::endpoint& endpoint);
+
+}  // namespace ferry::http

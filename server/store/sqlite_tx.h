@@ -1,0 +1,67 @@
+// The SQLite implementation of store::Tx: plain SQL over one connection that the caller holds.
+#pragma once
+
+#include "store/store.h"
+
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
+
+namespace ferry::store {
+
+class SqliteTx final : public Tx {
+public:
+    explicit SqliteTx(SQLite::Database& db) : db_(db) {}
+
+    std::optional<Bytes> get_setting(const std::string& key) override;
+    void put_setting(const std::string& key, const Bytes& value) override;
+
+    int64_t insert_token(const ApiToken& token) override;
+    std::optional<ApiToken> token_by_public_id(const std::string& public_id) override;
+    std::vector<ApiToken> list_tokens() override;
+    bool delete_token(int64_t id) override;
+    void touch_token(int64_t id, int64_t now) override;
+    int64_t count_tokens() override;
+
+    void insert_blob_if_absent(const std::string& sha256, uint64_t size, int64_t now) override;
+    std::vector<std::string> list_blob_hashes() override;
+    bool blob_referenced(const std::string& sha256) override;
+    void delete_blob_row(const std::string& sha256) override;
+    int64_t insert_release(const Release& release) override;
+    std::optional<Release> release_by_id(int64_t id) override;
+    std::vector<Release> list_releases() override;
+    std::optional<Release> release_by_version(uint32_t hw_id, uint64_t version_key) override;
+    std::vector<std::string> release_uses(int64_t id) override;
+    void delete_release(int64_t id) override;
+    void add_release_bytes(int64_t id, uint64_t bytes) override;
+
+    int64_t insert_device(const Device& device) override;
+    std::optional<Device> device_by_name(const std::string& name) override;
+    std::optional<Device> device_by_id(int64_t id) override;
+    std::vector<Device> list_devices(const DeviceFilter& filter) override;
+    int64_t count_devices() override;
+    void update_device(const Device& device) override;
+    bool advance_counter(int64_t device_id, uint64_t n) override;
+    void set_device_tags(int64_t device_id, const std::vector<std::string>& tags) override;
+    void delete_device(int64_t device_id) override;
+    void add_device_bytes(int64_t device_id, uint64_t bytes) override;
+
+    void put_tag_assignment(const TagAssignment& a) override;
+    bool delete_tag_assignment(const std::string& tag) override;
+    std::vector<TagAssignment> list_tag_assignments() override;
+    std::optional<TagAssignment> assignment_for_device(int64_t device_id) override;
+
+    int64_t insert_event(const DeviceEvent& event) override;
+    std::vector<DeviceEvent> list_events(int64_t device_id, int64_t limit) override;
+
+private:
+    std::vector<Release> query_releases(SQLite::Statement& q);
+    std::vector<Device> query_devices(SQLite::Statement& q);
+    void load_images(Release& r);
+    void load_tags(Device& d);
+
+    SQLite::Database& db_;
+};
+
+}  // namespace ferry::store

@@ -1,0 +1,96 @@
+// The store behind ferryd. SQLite is the embedded default; a PostgreSQL implementation of the
+// same interface will let several ferryd instances share one fleet. Every decision that must hold
+// across instances (replay guard, offers, state changes, counters) runs inside one transaction
+// through Store::transact, so the logic is written once, above the backends.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "store/types.h"
+
+namespace ferry::store {
+
+// A unique key would be violated (duplicate version, device name, tag assignment...).
+struct ConflictError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+// The store cannot do its job (disk full, I/O error, locked too long). Not the client's fault.
+struct StoreError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// One open transaction. Valid only inside the Store::transact callback that received it.
+class Tx {
+public:
+    virtual ~Tx() = default;
+
+    // settings
+    virtual std::optional<Bytes> get_setting(const std::string& key) = 0;
+    virtual void put_setting(const std::string& key, const Bytes& value) = 0;
+
+    // operator tokens
+    virtual int64_t insert_token(const ApiToken& token) = 0;
+    virtual std::optional<ApiToken> token_by_public_id(const std::string& public_id) = 0;
+    virtual std::vector<ApiToken> list_tokens() = 0;
+    virtual bool delete_token(int64_t id) = 0;
+    virtual void touch_token(int64_t id, int64_t now) = 0;
+    virtual int64_t count_tokens() = 0;
+
+    // blobs and releases
+    virtual void insert_blob_if_absent(const std::string& sha256, uint64_t size, int64_t now) = 0;
+    virtual std::vector<std::string> list_blob_hashes() = 0;
+    virtual bool blob_referenced(const std::string& sha256) = 0;
+    virtual void delete_blob_row(const std::string& sha256) = 0;
+    // Throws ConflictError for a duplicate (hw_id, version).
+    virtual int64_t insert_release(const Release& release) = 0;
+    virtual std::optional<Release> release_by_id(int64_t id) = 0;
+    virtual std::vector<Release> list_releases() = 0;
+    virtual std::optional<Release> release_by_version(uint32_t hw_id, uint64_t version_key) = 0;
+    // Where a release is still needed: "pinned by device x", "assigned to tag y", "target of
+    // device z in progress". Empty when it can be deleted.
+    virtual std::vector<std::string> release_uses(int64_t id) = 0;
+    virtual void delete_release(int64_t id) = 0;
+    virtual void add_release_bytes(int64_t id, uint64_t bytes) = 0;
+
+    // devices
+    virtual int64_t insert_device(const Device& device) = 0;  // ConflictError on duplicate name
+    virtual std::optional<Device> device_by_name(const std::string& name) = 0;
+    virtual std::optional<Device> device_by_id(int64_t id) = 0;
+    virtual std::vector<Device> list_devices(const DeviceFilter& filter) = 0;
+    virtual int64_t count_devices() = 0;
+    // Writes every mutable column of `device` (not tags, not name, not secret).
+    virtual void update_device(const Device& device) = 0;
+    // The replay guard: sets counter = n only if n > the stored counter. False = replay.
+    virtual bool advance_counter(int64_t device_id, uint64_t n) = 0;
+    virtual void set_device_tags(int64_t device_id, const std::vector<std::string>& tags) = 0;
+    virtual void delete_device(int64_t device_id) = 0;
+    virtual void add_device_bytes(int64_t device_id, uint64_t bytes) = 0;
+
+    // assignments
+    virtual void put_tag_assignment(const TagAssignment& a) = 0;
+    virtual bool delete_tag_assignment(const std::string& tag) = 0;
+    virtual std::vector<TagAssignment> list_tag_assignments() = 0;
+    // Newest assignment among the device's tags (the documented rule: last assigned wins).
+    virtual std::optional<TagAssignment> assignment_for_device(int64_t device_id) = 0;
+
+    // events
+    virtual int64_t insert_event(const DeviceEvent& event) = 0;
+    virtual std::vector<DeviceEvent> list_events(int64_t device_id, int64_t limit) = 0;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+    // Runs fn in one transaction: commit when it returns, roll back when it throws (the
+    // exception propagates). Serialisable with respect to other transact calls.
+    virtual void transact(const std::function<void(Tx&)>& fn) = 0;
+    // Human name of the backend and location, for logs ("sqlite:/var/lib/ferry/ferry.db").
+    virtual std::string describe() const = 0;
+};
+
+}  // namespace ferry::store
