@@ -1,5 +1,6 @@
 #include "api/byte_range.h"
 
+#include <cctype>
 #include <charconv>
 
 namespace ferry::api {
@@ -20,8 +21,11 @@ RangeResult unsatisfiable() { return {RangeError::unsatisfiable, std::nullopt}; 
 
 RangeResult parse_range(std::string_view spec, uint64_t size, bool from_query) {
     if (!from_query) {
-        constexpr std::string_view unit = "bytes=";
-        if (spec.substr(0, unit.size()) != unit) return malformed();
+        constexpr std::string_view unit = "bytes=";  // the unit is case-insensitive (RFC 9110)
+        if (spec.size() < unit.size()) return malformed();
+        for (size_t i = 0; i < unit.size(); ++i) {
+            if (std::tolower(static_cast<unsigned char>(spec[i])) != unit[i]) return malformed();
+        }
         spec.remove_prefix(unit.size());
     }
     if (spec.find(',') != std::string_view::npos) return malformed();

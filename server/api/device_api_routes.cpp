@@ -31,6 +31,9 @@ T required_number(const Query& q, const char* key, std::optional<T> (*parse)(std
 PollReport parse_report(const Query& q) {
     PollReport r;
     r.counter = required_number<uint64_t>(q, "n", parse_u64);
+    if (r.counter == 0 || r.counter > static_cast<uint64_t>(INT64_MAX)) {
+        throw device_error(400, "bad_parameter", "n= must be 1..2^63-1");
+    }
     auto v = q.get("v");
     if (!v) throw device_error(400, "missing_parameter", "poll needs v=");
     auto version = parse_version(*v);
@@ -49,14 +52,11 @@ PollReport parse_report(const Query& q) {
     if (q.has("p")) r.progress = required_number<uint64_t>(q, "p", parse_u64);
     if (q.has("c")) {
         r.reason = static_cast<int>(required_number<uint32_t>(q, "c", parse_u32));
-        if (r.reason > proto::kReasonReasonMax) throw device_error(400, "bad_parameter", "bad c=");
+        // Reason codes newer firmware knows and this server does not are kept as numbers.
+        if (r.reason > 0xFFFF) throw device_error(400, "bad_parameter", "bad c=");
     }
-    static const char* known = "dnvskberpcm";
-    for (const auto& [key, value] : q.items()) {
-        if (key.size() != 1 || std::string_view(known).find(key[0]) == std::string_view::npos) {
-            throw device_error(400, "bad_parameter", "unknown poll parameter " + key);
-        }
-    }
+    // Parameters this server does not know are covered by the MAC and ignored, so newer
+    // firmware can add one without being locked out by an older server.
     return r;
 }
 

@@ -56,7 +56,7 @@ HttpResponse list(FerryApp& app, RouteContext& ctx) {
     int64_t total = 0;
     app.store().transact([&](store::Tx& tx) {
         for (const auto& d : tx.list_devices(f)) out.push_back(device_json(d));
-        total = tx.count_devices();
+        total = tx.count_devices(f);
     });
     return json_ok({{"devices", out}, {"total", total}});
 }

@@ -1,5 +1,6 @@
 #include "api/ferry_app.h"
 
+#include <cctype>
 #include <chrono>
 #include <set>
 
@@ -57,14 +58,15 @@ HttpResponse FerryApp::dispatch(const HttpRequest& request) {
         if (m.path_known) {
             HttpResponse r = error_response(405, "method_not_allowed",
                                             request.method + " is not allowed here");
+            r.set_header("Allow", router_.allowed_methods(request.path()));
             return r;
         }
         return error_response(404, "not_found", "no such resource");
     }
     RouteContext ctx{request, std::move(m.params), std::nullopt};
-    authorize(ctx, m.route->access);
     HttpResponse response;
     try {
+        authorize(ctx, m.route->access);
         response = m.route->handler(ctx);
     } catch (const ApiError& e) {
         response = error_response(e.status, e.code, e.what());
@@ -76,8 +78,12 @@ HttpResponse FerryApp::dispatch(const HttpRequest& request) {
 void FerryApp::authorize(RouteContext& ctx, Access access) {
     if (access == Access::open || access == Access::device) return;
     const std::string* auth = ctx.request.header("authorization");
-    constexpr std::string_view bearer = "Bearer ";
-    if (!auth || auth->compare(0, bearer.size(), bearer) != 0) {
+    constexpr std::string_view bearer = "bearer ";  // the scheme is case-insensitive
+    bool is_bearer = auth && auth->size() > bearer.size();
+    for (size_t i = 0; is_bearer && i < bearer.size(); ++i) {
+        is_bearer = std::tolower(static_cast<unsigned char>((*auth)[i])) == bearer[i];
+    }
+    if (!is_bearer) {
         throw ApiError(401, "unauthenticated", "an API token is required (Authorization: Bearer)");
     }
     std::string_view token = std::string_view(*auth).substr(bearer.size());

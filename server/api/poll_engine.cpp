@@ -55,16 +55,19 @@ bool runs_target(const store::Device& d, const store::Release& target, const Pol
 void apply_reported_event(store::Tx& tx, store::Device& d, const PollReport& r, int64_t now) {
     if (r.event == proto::kEventNone) return;
     record(tx, d, event_name(r.event), now, r.release_id, r.reason, r.progress);
-    bool about_target = r.release_id && d.target_release_id && *r.release_id == *d.target_release_id;
+    // A report changes the state only when it is about the release being installed now and
+    // the update is still under way: a late or repeated report must not move a device back.
+    bool about_target = d.target_release_id && (!r.release_id || *r.release_id == *d.target_release_id);
+    if (!about_target || !in_progress(d.state)) return;
     switch (r.event) {
         case proto::kEventDownloading:
-            if (about_target && d.state == st::kOffered) d.state = st::kDownloading;
+            if (d.state == st::kOffered) d.state = st::kDownloading;
             break;
         case proto::kEventVerified:
-            if (about_target) d.state = st::kVerified;
+            if (d.state == st::kOffered || d.state == st::kDownloading) d.state = st::kVerified;
             break;
         case proto::kEventPendingReboot:
-            if (about_target) d.state = st::kPendingReboot;
+            if (d.state != st::kTrial) d.state = st::kPendingReboot;
             break;
         case proto::kEventRolledBack:
             d.state = st::kRolledBack;
@@ -118,18 +121,20 @@ PollDecision decide(store::Tx& tx, store::Device& d, const PollReport& r, int64_
         return out;
     }
     auto want = desired_release(tx, d);
-    if (!want) {
-        if (in_progress(d.state) && d.state != st::kTrial) {
+    bool offerable = want && want->hw_id == d.hw_id && want->version_key != r.version.key() &&
+                     want->security_counter >= r.security_counter;  // never a lower counter
+    if (!offerable) {
+        // What the device is installing is no longer wanted: stop it at this poll. Past
+        // pending_reboot there is nothing left to stop; the boot outcome decides.
+        if (d.target_release_id && in_progress(d.state) && d.state != st::kTrial &&
+            d.state != st::kPendingReboot) {
             d.state = st::kAborted;
+            d.last_result = "aborted";
             d.last_reason = proto::kReasonAbortedByServer;
             record(tx, d, "aborted", now, d.target_release_id, proto::kReasonAbortedByServer);
             out.action = PollAction::abort;
         }
         return out;
-    }
-    if (want->hw_id != d.hw_id || want->version_key == r.version.key() ||
-        want->security_counter < r.security_counter) {
-        return out;  // nothing to do, or nothing allowed (never a lower security counter)
     }
     bool same_target = d.target_release_id && *d.target_release_id == want->id;
     if (same_target && (d.state == st::kRolledBack || d.state == st::kFailed) && !retry_allowed(d)) {

@@ -29,7 +29,7 @@ void check_layout(const release::ParsedBundle& b) {
                                "'s slot address");
         }
         if (img.mi_size > layout->slot_image_limit) {
-            throw ApiError(422, "too_large", "image does not fit " + hw_id_name(layout->hw_id) +
+            throw ApiError(413, "too_large", "image does not fit " + hw_id_name(layout->hw_id) +
                                                  "'s slot (" + std::to_string(layout->slot_image_limit) +
                                                  " bytes)");
         }
@@ -51,7 +51,10 @@ HttpResponse upload(FerryApp& app, RouteContext& ctx) {
         try {
             parsed = release::verify_bundle(bundle, app.config().trusted_keys, &key_index);
         } catch (const release::BundleError& e) {
-            int status = (e.code == "unknown_key" || e.code == "bad_signature") ? 422 : 400;
+            // Well-formed but failing verification is 422; broken structure is 400.
+            bool refused = e.code == "unknown_key" || e.code == "bad_signature" ||
+                           e.code == "hash_mismatch" || e.code == "inconsistent";
+            int status = refused ? 422 : e.code == "too_large" ? 413 : 400;
             throw ApiError(status, e.code, e.what());
         }
         check_layout(parsed);

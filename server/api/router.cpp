@@ -47,4 +47,13 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     return result;
 }
 
+std::string Router::allowed_methods(std::string_view path) const {
+    std::string out;
+    for (const Route& r : routes_) {
+        auto m = match(r.method, path);
+        if (m.route == &r) out += (out.empty() ? "" : ", ") + r.method;
+    }
+    return out;
+}
+
 }  // namespace ferry::api

@@ -42,6 +42,8 @@ public:
     };
     Match match(std::string_view method, std::string_view path) const;
     const std::vector<Route>& routes() const { return routes_; }
+    // "GET, HEAD" for the Allow header of a 405.
+    std::string allowed_methods(std::string_view path) const;
 
 private:
     static std::vector<std::string_view> split(std::string_view path);

@@ -10,6 +10,7 @@ namespace {
 
 nlohmann::json token_json(const store::ApiToken& t) {
     return {{"id", t.id},
+            {"public_id", t.public_id},  // the fy_<public_id>_ part of the token text
             {"name", t.name},
             {"role", store::role_name(t.role)},
             {"created_at", t.created_at},

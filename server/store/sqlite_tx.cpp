@@ -362,19 +362,35 @@ std::optional<Device> SqliteTx::device_by_id(int64_t id) {
     return std::move(all.front());
 }
 
-std::vector<Device> SqliteTx::list_devices(const DeviceFilter& f) {
-    std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE 1=1";
-    if (f.tag) sql += " AND id IN (SELECT device_id FROM device_tags WHERE tag = :tag)";
-    if (f.version) sql += " AND version = :version";
-    if (f.state) sql += " AND state = :state";
-    sql += " ORDER BY name LIMIT :limit OFFSET :offset";
-    SQLite::Statement q(db_, sql);
+namespace {
+std::string device_where(const DeviceFilter& f) {
+    std::string w = " WHERE 1=1";
+    if (f.tag) w += " AND id IN (SELECT device_id FROM device_tags WHERE tag = :tag)";
+    if (f.version) w += " AND version = :version";
+    if (f.state) w += " AND state = :state";
+    return w;
+}
+void bind_filter(SQLite::Statement& q, const DeviceFilter& f) {
     if (f.tag) q.bind(":tag", *f.tag);
     if (f.version) q.bind(":version", *f.version);
     if (f.state) q.bind(":state", *f.state);
+}
+}  // namespace
+
+std::vector<Device> SqliteTx::list_devices(const DeviceFilter& f) {
+    SQLite::Statement q(db_, std::string("SELECT ") + kDeviceColumns + " FROM devices" +
+                                 device_where(f) + " ORDER BY name LIMIT :limit OFFSET :offset");
+    bind_filter(q, f);
     q.bind(":limit", static_cast<int64_t>(f.limit));
     q.bind(":offset", static_cast<int64_t>(f.offset));
     return query_devices(q);
+}
+
+int64_t SqliteTx::count_devices(const DeviceFilter& f) {
+    SQLite::Statement q(db_, "SELECT COUNT(*) FROM devices" + device_where(f));
+    bind_filter(q, f);
+    q.executeStep();
+    return q.getColumn(0).getInt64();
 }
 
 int64_t SqliteTx::count_devices() {
@@ -469,8 +485,11 @@ std::vector<TagAssignment> SqliteTx::list_tag_assignments() {
 std::optional<TagAssignment> SqliteTx::assignment_for_device(int64_t device_id) {
     SQLite::Statement q(db_,
                         "SELECT a.tag, a.release_id, a.assigned_at FROM tag_assignments a "
-                        "JOIN device_tags t ON t.tag = a.tag WHERE t.device_id = ? "
-                        "ORDER BY a.assigned_at DESC, a.release_id DESC LIMIT 1");
+                        "JOIN device_tags t ON t.tag = a.tag "
+                        "JOIN releases r ON r.id = a.release_id "
+                        "JOIN devices d ON d.id = t.device_id AND d.hw_id = r.hw_id "
+                        "WHERE t.device_id = ? "
+                        "ORDER BY a.assigned_at DESC, a.rowid DESC LIMIT 1");
     q.bind(1, static_cast<int64_t>(device_id));
     if (!q.executeStep()) return std::nullopt;
     return TagAssignment{q.getColumn(0).getString(), q.getColumn(1).getInt64(),

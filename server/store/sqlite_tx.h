@@ -41,6 +41,7 @@ public:
     std::optional<Device> device_by_id(int64_t id) override;
     std::vector<Device> list_devices(const DeviceFilter& filter) override;
     int64_t count_devices() override;
+    int64_t count_devices(const DeviceFilter& filter) override;
     void update_device(const Device& device) override;
     bool advance_counter(int64_t device_id, uint64_t n) override;
     void set_device_tags(int64_t device_id, const std::vector<std::string>& tags) override;

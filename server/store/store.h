@@ -63,6 +63,7 @@ public:
     virtual std::optional<Device> device_by_id(int64_t id) = 0;
     virtual std::vector<Device> list_devices(const DeviceFilter& filter) = 0;
     virtual int64_t count_devices() = 0;
+    virtual int64_t count_devices(const DeviceFilter& filter) = 0;  // limit/offset ignored
     // Writes every mutable column of `device` (not tags, not name, not secret).
     virtual void update_device(const Device& device) = 0;
     // The replay guard: sets counter = n only if n > the stored counter. False = replay.

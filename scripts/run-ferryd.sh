@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make run`: ferryd on the embedded SQLite default, in ./run, with a release key ready to use.
+set -euo pipefail
+build=${1:-build}
+dir=${2:-run}
+listen=${3:-127.0.0.1:8080}
+ferryd="$build/server/ferryd/ferryd"
+ferryctl="$build/server/ferryctl/ferryctl"
+
+mkdir -p "$dir/data/keys"
+# A release key for trying things out. In production the private key lives offline and only
+# the .pub goes to the server.
+if [ ! -f "$dir/release.key" ]; then
+    (cd "$dir" && "../$ferryctl" keygen --out release >/dev/null)
+    cp "$dir/release.pub" "$dir/data/keys/release.pub"
+fi
+
+port=${listen##*:}
+cat <<MSG
+
+Ferry is starting on http://$listen  (data in $dir/data, SQLite: $dir/data/ferry.db)
+
+  Dashboard:        http://$listen/  (the web dashboard arrives with the rollout work;
+                    until then the management API and ferryctl are the way in)
+  Log in / API:     the admin token is in $dir/admin-token
+                    export FERRY_SERVER=http://$listen FERRY_TOKEN=\$(cat $dir/admin-token)
+  Try it:           $ferryctl releases
+                    $ferryctl provision dev-1 --hw f401xe
+  Sign a release:   $ferryctl sign --key $dir/release.key --version 1.0.0 \\
+                        --security-counter 1 --hw f401xe --slot-a A.bin --slot-b B.bin
+  Health/metrics:   curl http://$listen/healthz ; curl http://$listen/metrics
+
+Stop with Ctrl-C (in-flight requests finish first).
+MSG
+exec "$ferryd" --data-dir "$dir/data" --listen "$listen" --initial-token-file "$dir/admin-token"
