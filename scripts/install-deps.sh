@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(cmake ninja-build make g++ ccache pkg-config libboost1.81-dev nlohmann-json3-dev
             libsqlitecpp-dev libsqlite3-dev libssl-dev catch2)
 test_pkgs=(curl openssl)
-bench_pkgs=(nginx wrk)
+bench_pkgs=(nginx wrk bc python3 curl)
 
 want=()
 case "${1:-build}" in

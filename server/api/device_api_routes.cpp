@@ -104,7 +104,7 @@ HttpResponse poll(FerryApp& app, RouteContext& ctx) {
     std::string body;
     PollAction action = PollAction::idle;
     app.store().transact([&](store::Tx& tx) {
-        auto device = tx.device_by_name(*name);
+        auto device = tx.device_for_poll(*name);
         // Same answer for an unknown device and a wrong MAC: no probing for device ids.
         std::string expected = device ? device_mac_hex(device->secret, signed_target.signed_part)
                                       : std::string(proto::kMacBytes * 2, '0');

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <mutex>
+
 #include "common/log.h"
 #include "store/migrations.h"
 #include "store/sqlite_tx.h"
@@ -46,10 +48,19 @@ int migrate(SQLite::Database& db, const std::string& path) {
 
 }  // namespace
 
+SpinThenSleepMutex::SpinThenSleepMutex() {
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+    pthread_mutex_init(&m_, &attr);
+    pthread_mutexattr_destroy(&attr);
+}
+
 SqliteStore::SqliteStore(const std::string& path) : path_(path) {
     try {
         db_ = std::make_unique<SQLite::Database>(
-            path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+            path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
+        // NOMUTEX: every use goes through transact(), which serialises on our own mutex.
         db_->setBusyTimeout(5000);
         // WAL: readers never block the writer; NORMAL: durable across a process crash (the
         // SIGKILL case), at most the last commits lost on an OS crash, never corruption.
@@ -65,15 +76,16 @@ SqliteStore::SqliteStore(const std::string& path) : path_(path) {
 SqliteStore::~SqliteStore() = default;
 
 void SqliteStore::transact(const std::function<void(Tx&)>& fn) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<SpinThenSleepMutex> lock(mutex_);
     std::optional<SQLite::Transaction> tx;
     try {
         tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     } catch (const SQLite::Exception& e) {
         throw StoreError(std::string("cannot begin transaction: ") + e.what());
     }
-    SqliteTx view(*db_);
+    SqliteTx view(*db_, statements_);
     fn(view);  // an exception here rolls back in ~Transaction
+    view.finish();
     try {
         tx->commit();
     } catch (const SQLite::Exception& e) {

@@ -1,10 +1,12 @@
 // Store on one SQLite file (WAL), through SQLiteCpp.
 #pragma once
 
+#include <pthread.h>
+
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "store/sqlite_tx.h"
 #include "store/store.h"
 
 namespace SQLite {
@@ -12,6 +14,20 @@ class Database;
 }
 
 namespace ferry::store {
+
+// A mutex that spins briefly before sleeping. Store transactions are short (tens of
+// microseconds); with a plain mutex the second I/O thread went to sleep and was woken for every
+// poll, and those context switches cost more than the transaction itself.
+class SpinThenSleepMutex {
+public:
+    SpinThenSleepMutex();
+    ~SpinThenSleepMutex() { pthread_mutex_destroy(&m_); }
+    void lock() { pthread_mutex_lock(&m_); }
+    void unlock() { pthread_mutex_unlock(&m_); }
+
+private:
+    pthread_mutex_t m_;
+};
 
 class SqliteStore final : public Store {
 public:
@@ -31,8 +47,9 @@ private:
     std::unique_ptr<SQLite::Database> db_;
     // One connection, one writer: SQLite serialises writers anyway, and a mutex is cheaper than
     // its busy-wait. Image bytes are served from memory and never wait for this.
-    std::mutex mutex_;
+    SpinThenSleepMutex mutex_;
     int schema_version_ = 0;
+    StatementCache statements_;  // destroyed before db_ (declared after it)
 };
 
 }  // namespace ferry::store

@@ -57,18 +57,37 @@ constexpr const char* kDeviceColumns =
 
 }  // namespace
 
+SqliteTx::~SqliteTx() { finish(); }
+
+void SqliteTx::finish() {
+    // A statement left mid-result would keep a read open past the transaction.
+    for (SQLite::Statement* q : used_) q->tryReset();
+    used_.clear();
+}
+
+SQLite::Statement& SqliteTx::prepare(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+        it = cache_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+    }
+    SQLite::Statement& q = *it->second;
+    q.tryReset();  // the last run's error, if any, was reported then
+    q.clearBindings();
+    used_.push_back(&q);
+    return q;
+}
+
 // ---- settings -------------------------------------------------------------------------------
 
 std::optional<Bytes> SqliteTx::get_setting(const std::string& key) {
-    SQLite::Statement q(db_, "SELECT value FROM settings WHERE key = ?");
+    SQLite::Statement& q = prepare("SELECT value FROM settings WHERE key = ?");
     q.bind(1, key);
     if (!q.executeStep()) return std::nullopt;
     return col_bytes(q.getColumn(0));
 }
 
 void SqliteTx::put_setting(const std::string& key, const Bytes& value) {
-    SQLite::Statement q(db_,
-                        "INSERT INTO settings (key, value) VALUES (?, ?) "
+    SQLite::Statement& q = prepare("INSERT INTO settings (key, value) VALUES (?, ?) "
                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     q.bind(1, key);
     bind_bytes(q, 2, value);
@@ -78,8 +97,7 @@ void SqliteTx::put_setting(const std::string& key, const Bytes& value) {
 // ---- tokens ---------------------------------------------------------------------------------
 
 int64_t SqliteTx::insert_token(const ApiToken& t) {
-    SQLite::Statement q(db_,
-                        "INSERT INTO api_tokens (public_id, name, role, secret_hash, created_at) "
+    SQLite::Statement& q = prepare("INSERT INTO api_tokens (public_id, name, role, secret_hash, created_at) "
                         "VALUES (?, ?, ?, ?, ?)");
     q.bind(1, t.public_id);
     q.bind(2, t.name);
@@ -96,7 +114,7 @@ int64_t SqliteTx::insert_token(const ApiToken& t) {
 }
 
 std::optional<ApiToken> SqliteTx::token_by_public_id(const std::string& public_id) {
-    SQLite::Statement q(db_, std::string("SELECT ") + kTokenColumns +
+    SQLite::Statement& q = prepare(std::string("SELECT ") + kTokenColumns +
                                  " FROM api_tokens WHERE public_id = ?");
     q.bind(1, public_id);
     if (!q.executeStep()) return std::nullopt;
@@ -104,20 +122,20 @@ std::optional<ApiToken> SqliteTx::token_by_public_id(const std::string& public_i
 }
 
 std::vector<ApiToken> SqliteTx::list_tokens() {
-    SQLite::Statement q(db_, std::string("SELECT ") + kTokenColumns + " FROM api_tokens ORDER BY id");
+    SQLite::Statement& q = prepare(std::string("SELECT ") + kTokenColumns + " FROM api_tokens ORDER BY id");
     std::vector<ApiToken> out;
     while (q.executeStep()) out.push_back(read_token(q));
     return out;
 }
 
 bool SqliteTx::delete_token(int64_t id) {
-    SQLite::Statement q(db_, "DELETE FROM api_tokens WHERE id = ?");
+    SQLite::Statement& q = prepare("DELETE FROM api_tokens WHERE id = ?");
     q.bind(1, static_cast<int64_t>(id));
     return q.exec() > 0;
 }
 
 void SqliteTx::touch_token(int64_t id, int64_t now) {
-    SQLite::Statement q(db_, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
+    SQLite::Statement& q = prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
     q.bind(1, static_cast<int64_t>(now));
     q.bind(2, static_cast<int64_t>(id));
     q.exec();
@@ -130,8 +148,7 @@ int64_t SqliteTx::count_tokens() {
 // ---- blobs and releases ---------------------------------------------------------------------
 
 void SqliteTx::insert_blob_if_absent(const std::string& sha256, uint64_t size, int64_t now) {
-    SQLite::Statement q(db_,
-                        "INSERT INTO blobs (sha256, size, created_at) VALUES (?, ?, ?) "
+    SQLite::Statement& q = prepare("INSERT INTO blobs (sha256, size, created_at) VALUES (?, ?, ?) "
                         "ON CONFLICT (sha256) DO NOTHING");
     q.bind(1, sha256);
     q.bind(2, static_cast<int64_t>(size));
@@ -140,27 +157,26 @@ void SqliteTx::insert_blob_if_absent(const std::string& sha256, uint64_t size, i
 }
 
 std::vector<std::string> SqliteTx::list_blob_hashes() {
-    SQLite::Statement q(db_, "SELECT sha256 FROM blobs ORDER BY sha256");
+    SQLite::Statement& q = prepare("SELECT sha256 FROM blobs ORDER BY sha256");
     std::vector<std::string> out;
     while (q.executeStep()) out.push_back(q.getColumn(0).getString());
     return out;
 }
 
 bool SqliteTx::blob_referenced(const std::string& sha256) {
-    SQLite::Statement q(db_, "SELECT 1 FROM release_images WHERE sha256 = ? LIMIT 1");
+    SQLite::Statement& q = prepare("SELECT 1 FROM release_images WHERE sha256 = ? LIMIT 1");
     q.bind(1, sha256);
     return q.executeStep();
 }
 
 void SqliteTx::delete_blob_row(const std::string& sha256) {
-    SQLite::Statement q(db_, "DELETE FROM blobs WHERE sha256 = ?");
+    SQLite::Statement& q = prepare("DELETE FROM blobs WHERE sha256 = ?");
     q.bind(1, sha256);
     q.exec();
 }
 
 int64_t SqliteTx::insert_release(const Release& r) {
-    SQLite::Statement q(db_,
-                        "INSERT INTO releases (hw_id, version, version_key, security_counter, "
+    SQLite::Statement& q = prepare("INSERT INTO releases (hw_id, version, version_key, security_counter, "
                         "key_id, key_name, manifest, notes, created_at, created_by) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, static_cast<int64_t>(r.hw_id));
@@ -183,8 +199,7 @@ int64_t SqliteTx::insert_release(const Release& r) {
     }
     int64_t id = db_.getLastInsertRowid();
     for (const ReleaseImage& img : r.images) {
-        SQLite::Statement qi(db_,
-                             "INSERT INTO release_images (release_id, slot, load_addr, size, "
+        SQLite::Statement& qi = prepare("INSERT INTO release_images (release_id, slot, load_addr, size, "
                              "sha256) VALUES (?, ?, ?, ?, ?)");
         qi.bind(1, static_cast<int64_t>(id));
         qi.bind(2, img.slot);
@@ -197,8 +212,7 @@ int64_t SqliteTx::insert_release(const Release& r) {
 }
 
 void SqliteTx::load_images(Release& r) {
-    SQLite::Statement q(db_,
-                        "SELECT slot, load_addr, size, sha256 FROM release_images "
+    SQLite::Statement& q = prepare("SELECT slot, load_addr, size, sha256 FROM release_images "
                         "WHERE release_id = ? ORDER BY slot");
     q.bind(1, static_cast<int64_t>(r.id));
     while (q.executeStep()) {
@@ -234,7 +248,7 @@ std::vector<Release> SqliteTx::query_releases(SQLite::Statement& q) {
 }
 
 std::optional<Release> SqliteTx::release_by_id(int64_t id) {
-    SQLite::Statement q(db_, std::string("SELECT ") + kReleaseColumns +
+    SQLite::Statement& q = prepare(std::string("SELECT ") + kReleaseColumns +
                                  " FROM releases WHERE id = ?");
     q.bind(1, static_cast<int64_t>(id));
     auto all = query_releases(q);
@@ -243,13 +257,13 @@ std::optional<Release> SqliteTx::release_by_id(int64_t id) {
 }
 
 std::vector<Release> SqliteTx::list_releases() {
-    SQLite::Statement q(db_, std::string("SELECT ") + kReleaseColumns +
+    SQLite::Statement& q = prepare(std::string("SELECT ") + kReleaseColumns +
                                  " FROM releases ORDER BY hw_id, version_key DESC");
     return query_releases(q);
 }
 
 std::optional<Release> SqliteTx::release_by_version(uint32_t hw_id, uint64_t version_key) {
-    SQLite::Statement q(db_, std::string("SELECT ") + kReleaseColumns +
+    SQLite::Statement& q = prepare(std::string("SELECT ") + kReleaseColumns +
                                  " FROM releases WHERE hw_id = ? AND version_key = ?");
     q.bind(1, static_cast<int64_t>(hw_id));
     q.bind(2, static_cast<int64_t>(version_key));
@@ -260,14 +274,13 @@ std::optional<Release> SqliteTx::release_by_version(uint32_t hw_id, uint64_t ver
 
 std::vector<std::string> SqliteTx::release_uses(int64_t id) {
     std::vector<std::string> uses;
-    SQLite::Statement pinned(db_, "SELECT name FROM devices WHERE pinned_release_id = ? LIMIT 5");
+    SQLite::Statement& pinned = prepare("SELECT name FROM devices WHERE pinned_release_id = ? LIMIT 5");
     pinned.bind(1, static_cast<int64_t>(id));
     while (pinned.executeStep()) uses.push_back("pinned on device " + pinned.getColumn(0).getString());
-    SQLite::Statement tags(db_, "SELECT tag FROM tag_assignments WHERE release_id = ? LIMIT 5");
+    SQLite::Statement& tags = prepare("SELECT tag FROM tag_assignments WHERE release_id = ? LIMIT 5");
     tags.bind(1, static_cast<int64_t>(id));
     while (tags.executeStep()) uses.push_back("assigned to tag " + tags.getColumn(0).getString());
-    SQLite::Statement busy(db_,
-                           "SELECT name FROM devices WHERE target_release_id = ? AND state IN "
+    SQLite::Statement& busy = prepare("SELECT name FROM devices WHERE target_release_id = ? AND state IN "
                            "('offered','downloading','verified','pending_reboot','trial') LIMIT 5");
     busy.bind(1, static_cast<int64_t>(id));
     while (busy.executeStep()) uses.push_back("being installed by device " + busy.getColumn(0).getString());
@@ -276,17 +289,16 @@ std::vector<std::string> SqliteTx::release_uses(int64_t id) {
 
 void SqliteTx::delete_release(int64_t id) {
     // Devices that finished with this release keep their history; only the link goes.
-    SQLite::Statement clear(db_,
-                            "UPDATE devices SET target_release_id = NULL WHERE target_release_id = ?");
+    SQLite::Statement& clear = prepare("UPDATE devices SET target_release_id = NULL WHERE target_release_id = ?");
     clear.bind(1, static_cast<int64_t>(id));
     clear.exec();
-    SQLite::Statement q(db_, "DELETE FROM releases WHERE id = ?");
+    SQLite::Statement& q = prepare("DELETE FROM releases WHERE id = ?");
     q.bind(1, static_cast<int64_t>(id));
     q.exec();
 }
 
 void SqliteTx::add_release_bytes(int64_t id, uint64_t bytes) {
-    SQLite::Statement q(db_, "UPDATE releases SET bytes_served = bytes_served + ? WHERE id = ?");
+    SQLite::Statement& q = prepare("UPDATE releases SET bytes_served = bytes_served + ? WHERE id = ?");
     q.bind(1, static_cast<int64_t>(bytes));
     q.bind(2, static_cast<int64_t>(id));
     q.exec();
@@ -295,8 +307,7 @@ void SqliteTx::add_release_bytes(int64_t id, uint64_t bytes) {
 // ---- devices --------------------------------------------------------------------------------
 
 int64_t SqliteTx::insert_device(const Device& d) {
-    SQLite::Statement q(db_,
-                        "INSERT INTO devices (name, hw_id, secret, created_at) VALUES (?, ?, ?, ?)");
+    SQLite::Statement& q = prepare("INSERT INTO devices (name, hw_id, secret, created_at) VALUES (?, ?, ?, ?)");
     q.bind(1, d.name);
     q.bind(2, static_cast<int64_t>(d.hw_id));
     bind_bytes(q, 3, d.secret);
@@ -313,12 +324,12 @@ int64_t SqliteTx::insert_device(const Device& d) {
 }
 
 void SqliteTx::load_tags(Device& d) {
-    SQLite::Statement q(db_, "SELECT tag FROM device_tags WHERE device_id = ? ORDER BY tag");
+    SQLite::Statement& q = prepare("SELECT tag FROM device_tags WHERE device_id = ? ORDER BY tag");
     q.bind(1, static_cast<int64_t>(d.id));
     while (q.executeStep()) d.tags.push_back(q.getColumn(0).getString());
 }
 
-std::vector<Device> SqliteTx::query_devices(SQLite::Statement& q) {
+std::vector<Device> SqliteTx::query_devices(SQLite::Statement& q, bool with_tags) {
     std::vector<Device> out;
     while (q.executeStep()) {
         Device d;
@@ -342,20 +353,31 @@ std::vector<Device> SqliteTx::query_devices(SQLite::Statement& q) {
         d.target_slot = q.getColumn(17).getInt();
         out.push_back(std::move(d));
     }
-    for (Device& d : out) load_tags(d);
+    if (with_tags) {
+        for (Device& d : out) load_tags(d);
+    }
     return out;
 }
 
 std::optional<Device> SqliteTx::device_by_name(const std::string& name) {
-    SQLite::Statement q(db_, std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE name = ?");
+    SQLite::Statement& q = prepare(std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE name = ?");
     q.bind(1, name);
     auto all = query_devices(q);
     if (all.empty()) return std::nullopt;
     return std::move(all.front());
 }
 
+std::optional<Device> SqliteTx::device_for_poll(const std::string& name) {
+    SQLite::Statement& q =
+        prepare(std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE name = ?");
+    q.bind(1, name);
+    auto all = query_devices(q, false);
+    if (all.empty()) return std::nullopt;
+    return std::move(all.front());
+}
+
 std::optional<Device> SqliteTx::device_by_id(int64_t id) {
-    SQLite::Statement q(db_, std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE id = ?");
+    SQLite::Statement& q = prepare(std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE id = ?");
     q.bind(1, static_cast<int64_t>(id));
     auto all = query_devices(q);
     if (all.empty()) return std::nullopt;
@@ -378,7 +400,7 @@ void bind_filter(SQLite::Statement& q, const DeviceFilter& f) {
 }  // namespace
 
 std::vector<Device> SqliteTx::list_devices(const DeviceFilter& f) {
-    SQLite::Statement q(db_, std::string("SELECT ") + kDeviceColumns + " FROM devices" +
+    SQLite::Statement& q = prepare(std::string("SELECT ") + kDeviceColumns + " FROM devices" +
                                  device_where(f) + " ORDER BY name LIMIT :limit OFFSET :offset");
     bind_filter(q, f);
     q.bind(":limit", static_cast<int64_t>(f.limit));
@@ -387,7 +409,7 @@ std::vector<Device> SqliteTx::list_devices(const DeviceFilter& f) {
 }
 
 int64_t SqliteTx::count_devices(const DeviceFilter& f) {
-    SQLite::Statement q(db_, "SELECT COUNT(*) FROM devices" + device_where(f));
+    SQLite::Statement& q = prepare("SELECT COUNT(*) FROM devices" + device_where(f));
     bind_filter(q, f);
     q.executeStep();
     return q.getColumn(0).getInt64();
@@ -398,8 +420,7 @@ int64_t SqliteTx::count_devices() {
 }
 
 void SqliteTx::update_device(const Device& d) {
-    SQLite::Statement q(db_,
-                        "UPDATE devices SET version = ?, slot = ?, security_counter = ?, "
+    SQLite::Statement& q = prepare("UPDATE devices SET version = ?, slot = ?, security_counter = ?, "
                         "boot_state = ?, last_seen = ?, state = ?, last_result = ?, "
                         "last_reason = ?, target_release_id = ?, pinned_release_id = ?, "
                         "target_slot = ? WHERE id = ?");
@@ -419,7 +440,7 @@ void SqliteTx::update_device(const Device& d) {
 }
 
 bool SqliteTx::advance_counter(int64_t device_id, uint64_t n) {
-    SQLite::Statement q(db_, "UPDATE devices SET counter = ? WHERE id = ? AND counter < ?");
+    SQLite::Statement& q = prepare("UPDATE devices SET counter = ? WHERE id = ? AND counter < ?");
     q.bind(1, static_cast<int64_t>(n));
     q.bind(2, static_cast<int64_t>(device_id));
     q.bind(3, static_cast<int64_t>(n));
@@ -427,12 +448,11 @@ bool SqliteTx::advance_counter(int64_t device_id, uint64_t n) {
 }
 
 void SqliteTx::set_device_tags(int64_t device_id, const std::vector<std::string>& tags) {
-    SQLite::Statement del(db_, "DELETE FROM device_tags WHERE device_id = ?");
+    SQLite::Statement& del = prepare("DELETE FROM device_tags WHERE device_id = ?");
     del.bind(1, static_cast<int64_t>(device_id));
     del.exec();
     for (const std::string& tag : tags) {
-        SQLite::Statement q(db_,
-                            "INSERT INTO device_tags (device_id, tag) VALUES (?, ?) "
+        SQLite::Statement& q = prepare("INSERT INTO device_tags (device_id, tag) VALUES (?, ?) "
                             "ON CONFLICT DO NOTHING");
         q.bind(1, static_cast<int64_t>(device_id));
         q.bind(2, tag);
@@ -441,13 +461,13 @@ void SqliteTx::set_device_tags(int64_t device_id, const std::vector<std::string>
 }
 
 void SqliteTx::delete_device(int64_t device_id) {
-    SQLite::Statement q(db_, "DELETE FROM devices WHERE id = ?");
+    SQLite::Statement& q = prepare("DELETE FROM devices WHERE id = ?");
     q.bind(1, static_cast<int64_t>(device_id));
     q.exec();
 }
 
 void SqliteTx::add_device_bytes(int64_t device_id, uint64_t bytes) {
-    SQLite::Statement q(db_, "UPDATE devices SET bytes_served = bytes_served + ? WHERE id = ?");
+    SQLite::Statement& q = prepare("UPDATE devices SET bytes_served = bytes_served + ? WHERE id = ?");
     q.bind(1, static_cast<int64_t>(bytes));
     q.bind(2, static_cast<int64_t>(device_id));
     q.exec();
@@ -456,8 +476,7 @@ void SqliteTx::add_device_bytes(int64_t device_id, uint64_t bytes) {
 // ---- assignments ----------------------------------------------------------------------------
 
 void SqliteTx::put_tag_assignment(const TagAssignment& a) {
-    SQLite::Statement q(db_,
-                        "INSERT INTO tag_assignments (tag, release_id, assigned_at) VALUES (?, ?, ?) "
+    SQLite::Statement& q = prepare("INSERT INTO tag_assignments (tag, release_id, assigned_at) VALUES (?, ?, ?) "
                         "ON CONFLICT (tag) DO UPDATE SET release_id = excluded.release_id, "
                         "assigned_at = excluded.assigned_at");
     q.bind(1, a.tag);
@@ -467,13 +486,13 @@ void SqliteTx::put_tag_assignment(const TagAssignment& a) {
 }
 
 bool SqliteTx::delete_tag_assignment(const std::string& tag) {
-    SQLite::Statement q(db_, "DELETE FROM tag_assignments WHERE tag = ?");
+    SQLite::Statement& q = prepare("DELETE FROM tag_assignments WHERE tag = ?");
     q.bind(1, tag);
     return q.exec() > 0;
 }
 
 std::vector<TagAssignment> SqliteTx::list_tag_assignments() {
-    SQLite::Statement q(db_, "SELECT tag, release_id, assigned_at FROM tag_assignments ORDER BY tag");
+    SQLite::Statement& q = prepare("SELECT tag, release_id, assigned_at FROM tag_assignments ORDER BY tag");
     std::vector<TagAssignment> out;
     while (q.executeStep()) {
         out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(),
@@ -483,8 +502,7 @@ std::vector<TagAssignment> SqliteTx::list_tag_assignments() {
 }
 
 std::optional<TagAssignment> SqliteTx::assignment_for_device(int64_t device_id) {
-    SQLite::Statement q(db_,
-                        "SELECT a.tag, a.release_id, a.assigned_at FROM tag_assignments a "
+    SQLite::Statement& q = prepare("SELECT a.tag, a.release_id, a.assigned_at FROM tag_assignments a "
                         "JOIN device_tags t ON t.tag = a.tag "
                         "JOIN releases r ON r.id = a.release_id "
                         "JOIN devices d ON d.id = t.device_id AND d.hw_id = r.hw_id "
@@ -499,8 +517,7 @@ std::optional<TagAssignment> SqliteTx::assignment_for_device(int64_t device_id) 
 // ---- events ---------------------------------------------------------------------------------
 
 int64_t SqliteTx::insert_event(const DeviceEvent& e) {
-    SQLite::Statement q(db_,
-                        "INSERT INTO device_events (device_id, at, kind, release_id, version, "
+    SQLite::Statement& q = prepare("INSERT INTO device_events (device_id, at, kind, release_id, version, "
                         "slot, progress, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, static_cast<int64_t>(e.device_id));
     q.bind(2, static_cast<int64_t>(e.at));
@@ -517,8 +534,7 @@ int64_t SqliteTx::insert_event(const DeviceEvent& e) {
 }
 
 std::vector<DeviceEvent> SqliteTx::list_events(int64_t device_id, int64_t limit) {
-    SQLite::Statement q(db_,
-                        "SELECT id, device_id, at, kind, release_id, version, slot, progress, "
+    SQLite::Statement& q = prepare("SELECT id, device_id, at, kind, release_id, version, slot, progress, "
                         "reason, detail FROM device_events WHERE device_id = ? "
                         "ORDER BY id DESC LIMIT ?");
     q.bind(1, static_cast<int64_t>(device_id));

@@ -1,6 +1,11 @@
 // The SQLite implementation of store::Tx: plain SQL over one connection that the caller holds.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "store/store.h"
 
 namespace SQLite {
@@ -10,9 +15,16 @@ class Statement;
 
 namespace ferry::store {
 
+// Prepared statements outlive a transaction (the store keeps them): parsing SQL anew for every
+// poll cost more than running it.
+using StatementCache = std::map<std::string, std::unique_ptr<SQLite::Statement>>;
+
 class SqliteTx final : public Tx {
 public:
-    explicit SqliteTx(SQLite::Database& db) : db_(db) {}
+    SqliteTx(SQLite::Database& db, StatementCache& cache) : db_(db), cache_(cache) {}
+    ~SqliteTx() override;
+    // Resets every statement this transaction used; call before COMMIT.
+    void finish();
 
     std::optional<Bytes> get_setting(const std::string& key) override;
     void put_setting(const std::string& key, const Bytes& value) override;
@@ -39,6 +51,7 @@ public:
     int64_t insert_device(const Device& device) override;
     std::optional<Device> device_by_name(const std::string& name) override;
     std::optional<Device> device_by_id(int64_t id) override;
+    std::optional<Device> device_for_poll(const std::string& name) override;
     std::vector<Device> list_devices(const DeviceFilter& filter) override;
     int64_t count_devices() override;
     int64_t count_devices(const DeviceFilter& filter) override;
@@ -57,12 +70,15 @@ public:
     std::vector<DeviceEvent> list_events(int64_t device_id, int64_t limit) override;
 
 private:
+    SQLite::Statement& prepare(const std::string& sql);
     std::vector<Release> query_releases(SQLite::Statement& q);
-    std::vector<Device> query_devices(SQLite::Statement& q);
+    std::vector<Device> query_devices(SQLite::Statement& q, bool with_tags = true);
     void load_images(Release& r);
     void load_tags(Device& d);
 
     SQLite::Database& db_;
+    StatementCache& cache_;
+    std::vector<SQLite::Statement*> used_;
 };
 
 }  // namespace ferry::store

@@ -61,6 +61,8 @@ public:
     virtual int64_t insert_device(const Device& device) = 0;  // ConflictError on duplicate name
     virtual std::optional<Device> device_by_name(const std::string& name) = 0;
     virtual std::optional<Device> device_by_id(int64_t id) = 0;
+    // The hot path of every poll: the device without its tags.
+    virtual std::optional<Device> device_for_poll(const std::string& name) = 0;
     virtual std::vector<Device> list_devices(const DeviceFilter& filter) = 0;
     virtual int64_t count_devices() = 0;
     virtual int64_t count_devices(const DeviceFilter& filter) = 0;  // limit/offset ignored
