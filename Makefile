@@ -5,7 +5,7 @@ RUN_DIR    ?= run
 LISTEN     ?= 127.0.0.1:8080
 CMAKE_ARGS ?=
 
-.PHONY: all deps build run test bench clean format
+.PHONY: all deps build run test bench clean format powercut-deep
 
 all: build
 
@@ -27,7 +27,12 @@ run: build
 # Builds everything and runs every test (ctest labels: unit, integration, ...).
 test: build
 	@scripts/install-deps.sh test
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	@grep -h "^powercut" $(BUILD)/Testing/Temporary/LastTest.log || true
+
+# The deeper power-cut sweep (two cuts in one update); not part of `make test`.
+powercut-deep: build
+	$(BUILD)/tests/device/ferry_device_tests "[powercut-deep]"
 
 bench: build
 	@scripts/install-deps.sh bench
