@@ -44,6 +44,7 @@ int cmd_keygen(const Args& args);
 int cmd_sign(const Args& args);
 int cmd_inspect(const Args& args);
 int cmd_verify(const Args& args);
+int cmd_extract(const Args& args);
 int cmd_upload(const Args& args);
 int cmd_releases(const Args& args);
 int cmd_release_delete(const Args& args);

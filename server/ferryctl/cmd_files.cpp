@@ -192,6 +192,25 @@ int cmd_inspect(const Args& args) {
     return 0;
 }
 
+int cmd_extract(const Args& args) {
+    args.only({"slot", "out"});
+    std::string path = args.positional_at(0, "BUNDLE");
+    std::string slot = args.need("slot");
+    if (slot != "a" && slot != "b") throw CliError(2, "--slot is a or b");
+    Bytes data = read_or_fail(path);
+    try {
+        release::ParsedBundle b = release::parse_bundle(data);
+        const Bytes& image = b.images[slot == "a" ? 0 : 1];
+        std::string out = args.need("out");
+        write_file_atomic(out, image.data(), image.size(), 0644);
+        std::printf("wrote %s: image %s of %s, %zu bytes\n", out.c_str(), slot == "a" ? "A" : "B",
+                    b.version().str().c_str(), image.size());
+    } catch (const release::BundleError& e) {
+        throw CliError(3, path + ": " + e.what());
+    }
+    return 0;
+}
+
 int cmd_verify(const Args& args) {
     args.only({"pubkey"});
     std::string path = args.positional_at(0, "FILE (a bundle or an image)");

@@ -20,6 +20,7 @@ const char* kUsage =
     "                                            FILE is .bin, .hex or .elf linked for its slot\n"
     "  inspect FILE                             print every field of a bundle or an image\n"
     "  verify FILE --pubkey PUB [--pubkey ...]  check hashes and signatures (exit 3 if bad)\n"
+    "  extract BUNDLE --slot a|b --out FILE     write one slot's image file\n"
     "\n"
     "server (FERRY_SERVER, default http://127.0.0.1:8080; FERRY_TOKEN):\n"
     "  upload BUNDLE [--expect-hw HW]           upload a signed release\n"
@@ -42,7 +43,7 @@ const char* kUsage =
 int main(int argc, char** argv) {
     const std::map<std::string, std::function<int(const Args&)>> commands = {
         {"keygen", cmd_keygen},       {"sign", cmd_sign},           {"inspect", cmd_inspect},
-        {"verify", cmd_verify},       {"upload", cmd_upload},       {"releases", cmd_releases},
+        {"verify", cmd_verify},       {"extract", cmd_extract},       {"upload", cmd_upload},       {"releases", cmd_releases},
         {"release-delete", cmd_release_delete},                     {"devices", cmd_devices},
         {"device", cmd_device_show},  {"provision", cmd_provision}, {"tag", cmd_tag},
         {"assign", cmd_assign},       {"unassign", cmd_unassign},   {"pin", cmd_pin},

@@ -6,41 +6,10 @@
 #include "crypto/hmac_sha256.h"
 #include "ferry/errors.h"
 #include "image/image_check.h"
+#include "util/text_out.h"
 
 namespace ferry {
 namespace {
-
-// A small appender that never writes past its buffer.
-struct Out {
-    char* p;
-    size_t cap;
-    size_t len;
-    bool overflow;
-    void put(const char* s) {
-        while (*s) put_char(*s++);
-    }
-    void put_char(char c) {
-        if (len + 1 >= cap) {
-            overflow = true;
-            return;
-        }
-        p[len++] = c;
-        p[len] = '\0';
-    }
-    void put_u64(uint64_t v) {
-        char tmp[21];
-        int n = 0;
-        do {
-            tmp[n++] = static_cast<char>('0' + v % 10);
-            v /= 10;
-        } while (v);
-        while (n) put_char(tmp[--n]);
-    }
-    void kv(const char* key, uint64_t v) {
-        put(key);
-        put_u64(v);
-    }
-};
 
 const char kHex[] = "0123456789abcdef";
 
@@ -90,8 +59,7 @@ uint32_t rd32(const uint8_t* p) {
 }  // namespace
 
 int build_poll_target(const DeviceIdentity& id, const PollReport& r, char* out, size_t out_len) {
-    Out o{out, out_len, 0, false};
-    if (out_len) out[0] = '\0';
+    TextOut o(out, out_len);
     o.put(proto::kPollPath);
     o.put("?d=");
     o.put(id.device_id);
@@ -109,12 +77,12 @@ int build_poll_target(const DeviceIdentity& id, const PollReport& r, char* out, 
         if (r.event == proto::kEventDownloading) o.kv("&p=", r.progress);
         if (r.reason) o.kv("&c=", r.reason);
     }
-    if (o.overflow) return FERRY_ERR_NOSPC;
+    if (o.overflow()) return FERRY_ERR_NOSPC;
     char mac[33];
-    mac_hex(id.secret, reinterpret_cast<const uint8_t*>(out), o.len, mac);
+    mac_hex(id.secret, reinterpret_cast<const uint8_t*>(out), o.len(), mac);
     o.put("&m=");
     o.put(mac);
-    return o.overflow ? FERRY_ERR_NOSPC : static_cast<int>(o.len);
+    return o.overflow() ? FERRY_ERR_NOSPC : static_cast<int>(o.len());
 }
 
 int base64url_decode(const char* in, size_t len, uint8_t* out, size_t out_len) {
@@ -147,12 +115,11 @@ int parse_poll_answer(const DeviceIdentity& id, uint64_t counter, const char* bo
     const size_t signed_len = len - 35;
     // MAC over "n=<counter>\n" + body[0, signed_len).
     uint8_t msg[proto::kMaxResponseBytes + 32];
-    Out prefix{reinterpret_cast<char*>(msg), sizeof msg, 0, false};
-    prefix.kv("n=", counter);
-    prefix.put_char('\n');
-    memcpy(msg + prefix.len, body, signed_len);
+    TextOut prefix(reinterpret_cast<char*>(msg), sizeof msg);
+    prefix.kv("n=", counter).put_char('\n');
+    memcpy(msg + prefix.len(), body, signed_len);
     char expected[33];
-    mac_hex(id.secret, msg, prefix.len + signed_len, expected);
+    mac_hex(id.secret, msg, prefix.len() + signed_len, expected);
     uint8_t diff = 0;
     for (int i = 0; i < 32; ++i) diff |= static_cast<uint8_t>(expected[i] ^ body[len - 33 + i]);
     if (diff) return FERRY_ERR_SIGNATURE;

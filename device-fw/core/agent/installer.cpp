@@ -113,7 +113,7 @@ int Installer::finish(uint16_t* reason, ImageInfo* info) {
         int rec = log_.append({kRecInstallAbandon, target_.slot, 0, *reason, 0, 0, 0});
         return rec ? rec : err;
     }
-    return log_.append({kRecPending, target_.slot, 0, info->header.ih_security_counter, 0, 0, 0});
+    return log_.append({kRecPending, target_.slot, 0, info->header.ih_security_counter, target_.release_id, 0, 0});
 }
 
 }  // namespace ferry

@@ -39,6 +39,7 @@ void boot_state_apply(BootState& s, const BootRecord& r) {
             s.pending = true;
             s.pending_slot = r.slot;
             s.pending_security_counter = r.a;
+            s.pending_release = r.b;
             s.attempts = 0;
             break;
         case kRecTrial:
@@ -51,6 +52,7 @@ void boot_state_apply(BootState& s, const BootRecord& r) {
             if (s.pending && s.pending_slot == r.slot) s.pending = false;
             s.confirm_unreported = true;
             s.confirm_seq = r.seq;
+            s.confirm_release = r.b;
             break;
         case kRecRollback:
             if (s.pending && s.pending_slot == r.slot) s.pending = false;
@@ -58,6 +60,7 @@ void boot_state_apply(BootState& s, const BootRecord& r) {
             s.rollback_slot = r.slot;
             s.rollback_reason = r.a;
             s.rollback_seq = r.seq;
+            s.rollback_release = r.b;
             break;
         case kRecInstallAbandon:
             if (s.installing && s.install_slot == r.slot) s.installing = false;
@@ -135,15 +138,19 @@ int BootLog::start_area(int area, uint32_t generation) {
     BootState& s = state_;
     BootRecord recs[6 + kMaxTrialAttempts];
     int n = 0;
-    if (s.has_confirmed) recs[n++] = {kRecConfirmed, s.confirmed_slot, s.confirm_seq, s.min_security_counter, 0, 0, 0};
-    if (s.rollback_unreported) recs[n++] = {kRecRollback, s.rollback_slot, s.rollback_seq, s.rollback_reason, 0, 0, 0};
+    if (s.has_confirmed) {
+        recs[n++] = {kRecConfirmed, s.confirmed_slot, s.confirm_seq, s.min_security_counter, s.confirm_release, 0, 0};
+    }
+    if (s.rollback_unreported) {
+        recs[n++] = {kRecRollback, s.rollback_slot, s.rollback_seq, s.rollback_reason, s.rollback_release, 0, 0};
+    }
     if (s.installing) {
         recs[n++] = {kRecInstallBegin, s.install_slot, next_seq_++, s.install_release, s.install_size,
                      s.install_sha_prefix[0], s.install_sha_prefix[1]};
         recs[n++] = {kRecInstallProgress, s.install_slot, next_seq_++, s.install_progress, 0, 0, 0};
     }
     if (s.pending) {
-        recs[n++] = {kRecPending, s.pending_slot, next_seq_++, s.pending_security_counter, 0, 0, 0};
+        recs[n++] = {kRecPending, s.pending_slot, next_seq_++, s.pending_security_counter, s.pending_release, 0, 0};
         for (uint8_t i = 0; i < s.attempts && i < kMaxTrialAttempts; ++i) {
             recs[n++] = {kRecTrial, s.pending_slot, next_seq_++, 0, 0, 0, 0};
         }

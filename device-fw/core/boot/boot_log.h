@@ -31,6 +31,7 @@ struct BootState {
     bool pending = false;  // a complete, verified image waits for its trial boots
     uint8_t pending_slot = 0;
     uint32_t pending_security_counter = 0;
+    uint32_t pending_release = 0;
     uint8_t attempts = 0;
 
     // Outcomes the server has not heard of yet (the agent reports, then records kRecReported).
@@ -38,8 +39,10 @@ struct BootState {
     uint8_t rollback_slot = 0;
     uint32_t rollback_reason = 0;
     uint32_t rollback_seq = 0;
+    uint32_t rollback_release = 0;
     bool confirm_unreported = false;
     uint32_t confirm_seq = 0;
+    uint32_t confirm_release = 0;
 
     // Poll counters below this were (or may have been) used: the replay guard's memory.
     uint64_t poll_counter = 0;

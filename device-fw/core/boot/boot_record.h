@@ -16,10 +16,10 @@ enum BootRecordType : uint8_t {
     kRecInstallBegin = 2,   // slot erased, download starts: a = release id, b = image size,
                             // c..d = first 8 bytes of the image SHA-256 (which image)
     kRecInstallProgress = 3,  // a = bytes of the image written and read back so far
-    kRecPending = 4,        // image complete and verified: a = security counter; boot it on trial
+    kRecPending = 4,        // image complete and verified: a = security counter, b = release id
     kRecTrial = 5,          // the bootloader is about to start the pending slot (one attempt)
-    kRecConfirmed = 6,      // the application checked in from this slot: a = security counter
-    kRecRollback = 7,       // the pending slot was given up: a = proto::Reason
+    kRecConfirmed = 6,      // the application checked in from this slot: a = counter, b = release
+    kRecRollback = 7,       // the pending slot was given up: a = proto::Reason, b = release id
     kRecReported = 8,       // the agent told the server about record sequence a
     kRecInstallAbandon = 9, // the written image failed its check: a = proto::Reason
     kRecCounter = 10,       // poll counter high-water mark: a = low word, b = high word

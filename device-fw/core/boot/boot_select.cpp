@@ -29,7 +29,7 @@ int boot_select(const FlashPort& flash, BootLog& log, const BootConfig& cfg, Boo
             out->trial = true;
             return FERRY_OK;
         }
-        int err = log.append({kRecRollback, static_cast<uint8_t>(p), 0, reason, 0, 0, 0});
+        int err = log.append({kRecRollback, static_cast<uint8_t>(p), 0, reason, s.pending_release, 0, 0});
         if (err) return err;
     }
     const int confirmed = s.has_confirmed ? s.confirmed_slot : 0;

@@ -12,16 +12,18 @@
 //   x = 0 with the sign bit set) without decoding it, and it saves a square root.
 //
 // Cost: [S]B - [k]A by interleaved width-4 signed sliding windows (Straus), tables of
-// {1,3,5,7}P for B and A built on the stack: 253 doublings and about 2 x 51 additions. Counted in
-// field multiplications (squarings use the multiplier): decode A ~265, tables ~72, double
-// scalar multiplication ~2,840, encode (one inversion) ~267: about 3,450 in all. fe_mul is ~100
-// 32x32->64 multiply-accumulates (SMLAL, 1 cycle) plus loads and a carry chain, ~700-1,000
-// cycles at -Os on a Cortex-M4, so a verification is ~2.5-3.5 M cycles, 30-42 ms at 84 MHz.
-// SHA-512 of R || A || M (M is 32 or 120 bytes for Ferry) and the mod-L reduction add < 0.1 M.
+// {1,3,5,7}P for B and A built on the stack: 253 doublings and about 2 x 51 additions. In field
+// multiplications (squarings use the multiplier; counted on the host): decode A ~265, tables ~72,
+// double scalar multiplication ~2,840, encode (one inversion) ~267: 3,440 in all. fe_mul is 100
+// 32x32->64 multiply-accumulates (SMLAL, 1 cycle) with two loads each, plus set-up and a carry
+// chain: an estimated 700-1,000 cycles on a Cortex-M4 at -Os, so a verification should take
+// 2.5-3.5 M cycles, 30-42 ms at 84 MHz (not yet measured on hardware). SHA-512 of R || A || M
+// (M is 32 or 120 bytes for Ferry) and the bit-serial mod-L reduction add well under 0.1 M.
 //
-// Stack: the double scalar multiplication holds two tables of four cached points (1,280 bytes)
-// and two signed-digit arrays (512 bytes); with the deepest call (point add -> fe_mul) the peak
-// is about 2.5 KB.
+// Stack: check_equation holds two tables of four cached points (1,280 bytes); the digit array
+// (256 bytes) lives one frame further down. The deepest chain (verify -> check_equation ->
+// build_odd_multiples -> ge_add -> fe_mul -> fe_carry) is ~2.6 KB with -Os, for Thumb-2 and
+// x86-64 alike (-fstack-usage).
 //
 // Only public data flows through here (key, signature, message), so branches and table indices
 // that depend on them are fine; there is no secret to leak.
@@ -46,6 +48,7 @@ namespace {
 // units. fe_mul(h, f, g) is safe for f up to 14 units and g up to 3 units: 19 * g must fit an
 // int32 (19 * 3 * 2^25 < 2^31) and ten products of f, 2f with 19g must fit an int64
 // (10 * 19 * 14 * 3 * 2^50 < 2^63). Every call site below keeps its operands inside that.
+// Signed right shifts are arithmetic (GCC and Clang guarantee it; C++20 makes it standard).
 struct Fe {
     int32_t v[10];
 };
@@ -75,12 +78,22 @@ void fe_carry(Fe& out, int64_t h[10]) {
     }
 }
 
+// sum of a[i] * b[-i] for i = 0..9: one output limb of fe_mul.
+inline int64_t dot10(const int32_t* a, const int32_t* b) {
+    int64_t s = 0;
+#pragma GCC unroll 10  // ~200 bytes of Thumb-2 for a quarter off every multiplication
+    for (unsigned i = 0; i < 10; ++i) {
+        s += static_cast<int64_t>(a[i]) * b[-static_cast<int>(i)];
+    }
+    return s;
+}
+
 // h = f * g. Limb i of f times limb j of g lands at weight 2^(ceil(25.5 i) + ceil(25.5 j)),
 // which is twice the weight of output limb i + j when i and j are both odd; products that reach
 // limb 10 and above wrap to limb (i + j - 10) times 19. Output limb k sums f[i] * g[k - i]:
-// for even k the odd f limbs are the doubled ones, so f2 holds f with odd limbs doubled; gg
-// holds g at gg[9 + j] and 19 g[10 + j] at gg[9 + j] for j < 0, so the inner loop is a plain
-// multiply-accumulate. h may alias f or g. Squaring uses this too: one function, less flash.
+// for even k the odd f limbs are the doubled ones, so f2 holds f with odd limbs doubled; gg[9 + j]
+// holds g[j] for j >= 0 and 19 g[10 + j] for j < 0, so each output limb is a plain run of ten
+// multiply-accumulates. h may alias f or g. Squaring uses this too: one function, less flash.
 [[gnu::noinline]] void fe_mul(Fe& h, const Fe& f, const Fe& g) {
     int32_t f2[10];
     int32_t gg[19];
@@ -92,15 +105,9 @@ void fe_carry(Fe& out, int64_t h[10]) {
         gg[9 - j] = 19 * g.v[10 - j];
     }
     int64_t acc[10];
-    for (unsigned k = 0; k < 10; ++k) {
-        const int32_t* ff = (k & 1) ? f.v : f2;
-        const int32_t* gk = gg + 9 + k;  // gk[-i] is the g limb that meets f limb i
-        int64_t s = 0;
-#pragma GCC unroll 10  // ~100 bytes of flash for a third off every multiplication
-        for (unsigned i = 0; i < 10; ++i) {
-            s += static_cast<int64_t>(ff[i]) * gk[-static_cast<int>(i)];
-        }
-        acc[k] = s;
+    for (unsigned k = 0; k < 10; k += 2) {
+        acc[k] = dot10(f2, gg + 9 + k);
+        acc[k + 1] = dot10(f.v, gg + 10 + k);
     }
     fe_carry(h, acc);
 }
