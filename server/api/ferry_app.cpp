@@ -34,49 +34,106 @@ FerryApp::FerryApp(store::Store& store, store::BlobStore& blobs, AppConfig confi
     add_token_routes(router_, *this);
 }
 
-HttpResponse FerryApp::handle(const HttpRequest& request) {
-    HttpResponse response;
+// Runs one step of a matched route and always yields an answer: an ApiError is the client's
+// answer, labelled with the route like any other answer of it; anything else goes to failure(),
+// unlabelled (counted as "unmatched", as it always was).
+template <class Fn>
+HttpResponse FerryApp::settle(const HttpRequest& request, const Route& route, Fn fn) {
     try {
-        response = dispatch(request);
-    } catch (const ApiError& e) {
-        response = error_response(e.status, e.code, e.what());
-    } catch (const store::StoreError& e) {
-        log::error("store failure", {{"target", request.target}, {"error", e.what()}});
-        response = error_response(503, "store_unavailable", "the store cannot serve this now");
-    } catch (const std::exception& e) {
-        log::error("handler failure", {{"target", request.target}, {"error", e.what()}});
-        response = error_response(500, "internal", "internal error");
+        HttpResponse response;
+        try {
+            response = fn();
+        } catch (const ApiError& e) {
+            response = error_response(e.status, e.code, e.what());
+        }
+        response.route = route.pattern;
+        return response;
+    } catch (...) {
+        return failure(request, std::current_exception());
     }
-    if (response.route.empty()) response.route = "unmatched";
-    metrics_.count_request(response.route, response.status);
-    return response;
 }
 
-HttpResponse FerryApp::dispatch(const HttpRequest& request) {
-    auto m = router_.match(request.method, request.path());
+HttpResponse FerryApp::handle(const HttpRequest& request) {
+    return count(answer(request, router_.match(request.method, request.path())));
+}
+
+// Transactional routes (device polls) hand their transaction to the store and answer from its
+// completion, so that no I/O thread waits and the store can commit many at once. Everything
+// else is answered right away.
+void FerryApp::handle_async(const HttpRequest& request, Responder respond) {
+    Router::Match m = router_.match(request.method, request.path());
+    if (!m.route || !m.route->tx_handler)
+        return respond(count(answer(request, std::move(m))));
+    const Route& route = *m.route;
+    std::shared_ptr<TxWork> work;
+    HttpResponse refused = settle(request, route, [&] {
+        RouteContext ctx{request, std::move(m.params), std::nullopt};
+        authorize(ctx, route.access);
+        work = route.tx_handler(ctx);
+        return HttpResponse{};
+    });
+    if (!work)
+        return respond(count(std::move(refused)));
+    store_.transact_async(
+        [work](store::Tx& tx) { work->run(tx); },
+        [this, work, &request, &route, respond = std::move(respond)](std::exception_ptr error) {
+            respond(count(settle(request, route, [&] {
+                if (error)
+                    std::rethrow_exception(error);
+                return work->response();
+            })));
+        });
+}
+
+// Everything but the asynchronous transaction: here a transactional route waits for its commit.
+HttpResponse FerryApp::answer(const HttpRequest& request, Router::Match m) {
     if (!m.route) {
         if (m.path_known) {
-            HttpResponse r = error_response(405, "method_not_allowed",
-                                            request.method + " is not allowed here");
+            HttpResponse r =
+                error_response(405, "method_not_allowed", request.method + " is not allowed here");
             r.set_header("Allow", router_.allowed_methods(request.path()));
             return r;
         }
         return error_response(404, "not_found", "no such resource");
     }
+    const Route& route = *m.route;
     RouteContext ctx{request, std::move(m.params), std::nullopt};
-    HttpResponse response;
+    return settle(request, route, [&] {
+        authorize(ctx, route.access);
+        if (!route.tx_handler)
+            return route.handler(ctx);
+        std::unique_ptr<TxWork> work = route.tx_handler(ctx);
+        store_.transact([&](store::Tx& tx) { work->run(tx); });
+        return work->response();
+    });
+}
+
+HttpResponse FerryApp::failure(const HttpRequest& request, std::exception_ptr error) {
     try {
-        authorize(ctx, m.route->access);
-        response = m.route->handler(ctx);
+        std::rethrow_exception(error);
     } catch (const ApiError& e) {
-        response = error_response(e.status, e.code, e.what());
+        return error_response(e.status, e.code, e.what());
+    } catch (const store::StoreError& e) {
+        log::error("store failure", {{"target", request.target}, {"error", e.what()}});
+        return error_response(503, "store_unavailable", "the store cannot serve this now");
+    } catch (const std::exception& e) {
+        log::error("handler failure", {{"target", request.target}, {"error", e.what()}});
+    } catch (...) {
+        log::error("handler failure", {{"target", request.target}, {"error", "unknown exception"}});
     }
-    response.route = m.route->pattern;
+    return error_response(500, "internal", "internal error");
+}
+
+HttpResponse FerryApp::count(HttpResponse response) {
+    if (response.route.empty())
+        response.route = "unmatched";
+    metrics_.count_request(response.route, response.status);
     return response;
 }
 
 void FerryApp::authorize(RouteContext& ctx, Access access) {
-    if (access == Access::open || access == Access::device) return;
+    if (access == Access::open || access == Access::device)
+        return;
     const std::string* auth = ctx.request.header("authorization");
     constexpr std::string_view bearer = "bearer ";  // the scheme is case-insensitive
     bool is_bearer = auth && auth->size() > bearer.size();
@@ -89,7 +146,8 @@ void FerryApp::authorize(RouteContext& ctx, Access access) {
     std::string_view token = std::string_view(*auth).substr(bearer.size());
     std::optional<store::ApiToken> caller;
     store_.transact([&](store::Tx& tx) { caller = authenticate_token(tx, token, now()); });
-    if (!caller) throw ApiError(401, "unauthenticated", "unknown or invalid API token");
+    if (!caller)
+        throw ApiError(401, "unauthenticated", "unknown or invalid API token");
     store::Role needed = access == Access::admin       ? store::Role::admin
                          : access == Access::operator_ ? store::Role::operator_
                                                        : store::Role::viewer;
@@ -103,7 +161,8 @@ void FerryApp::authorize(RouteContext& ctx, Access access) {
 std::optional<std::string> FerryApp::bootstrap_admin_token() {
     std::optional<std::string> text;
     store_.transact([&](store::Tx& tx) {
-        if (tx.count_tokens() > 0) return;
+        if (tx.count_tokens() > 0)
+            return;
         NewToken t = generate_token("initial-admin", store::Role::admin, now());
         tx.insert_token(t.row);
         text = t.text;
@@ -127,7 +186,8 @@ size_t FerryApp::collect_garbage() {
         blobs_.remove(sha);
         ++removed;
     }
-    if (removed > 0) log::info("removed unreferenced blobs", {{"count", removed}});
+    if (removed > 0)
+        log::info("removed unreferenced blobs", {{"count", removed}});
     return removed;
 }
 
@@ -140,16 +200,20 @@ void FerryApp::flush_counters() {
 }
 
 std::shared_ptr<const CachedImage> FerryApp::image_bytes(int64_t release_id, int slot) {
-    if (auto hit = images_.find(release_id, slot)) return hit;
+    if (auto hit = images_.find(release_id, slot))
+        return hit;
     std::optional<std::string> sha;
     store_.transact([&](store::Tx& tx) {
         auto r = tx.release_by_id(release_id);
-        if (!r) return;
+        if (!r)
+            return;
         for (const auto& img : r->images) {
-            if (img.slot == slot) sha = img.sha256;
+            if (img.slot == slot)
+                sha = img.sha256;
         }
     });
-    if (!sha) return nullptr;
+    if (!sha)
+        return nullptr;
     auto loaded = blobs_.get(*sha);  // re-hashed on load: a corrupt file is never served
     auto image = std::make_shared<const CachedImage>(CachedImage{*loaded, *sha});
     images_.put(release_id, slot, image);

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,11 +34,12 @@ using Clock = std::function<int64_t()>;
 int64_t system_now();
 
 class FerryApp final : public HttpApp {
-public:
+  public:
     FerryApp(store::Store& store, store::BlobStore& blobs, AppConfig config,
              Clock clock = system_now);
 
     HttpResponse handle(const HttpRequest& request) override;
+    void handle_async(const HttpRequest& request, Responder respond) override;
     void on_connection_open() override { metrics_.connection_opened(); }
     void on_connection_close() override { metrics_.connection_closed(); }
 
@@ -62,8 +64,14 @@ public:
     // The image of (release, slot) from the cache, loading it from the blob store on a miss.
     std::shared_ptr<const CachedImage> image_bytes(int64_t release_id, int slot);
 
-private:
-    HttpResponse dispatch(const HttpRequest& request);
+  private:
+    HttpResponse answer(const HttpRequest& request, Router::Match m);
+    template <class Fn>
+    HttpResponse settle(const HttpRequest& request, const Route& route, Fn fn);
+    // The answer to an exception no route turned into one: 503 for the store, 500 otherwise.
+    HttpResponse failure(const HttpRequest& request, std::exception_ptr error);
+    // Labels a response "unmatched" when no route did, and counts it for /metrics.
+    HttpResponse count(HttpResponse response);
     void authorize(RouteContext& ctx, Access access);
 
     store::Store& store_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,12 +46,21 @@ struct HttpResponse {
     std::string_view body_view() const;  // the bytes to send (empty for head_only)
 };
 
+// Delivers the response to one request. Called once, from any thread.
+using Responder = std::function<void(HttpResponse)>;
+
 // The whole application as the transport sees it. Implementations must be thread-safe: the
-// transport calls handle() from several I/O threads at once.
+// transport calls them from several I/O threads at once.
 class HttpApp {
-public:
+  public:
     virtual ~HttpApp() = default;
     virtual HttpResponse handle(const HttpRequest& request) = 0;
+    // What the transport calls. The answer may come later and from another thread (after a store
+    // commit, say), so that an I/O thread never waits; `request` stays valid until then. If this
+    // throws, it must not have called respond. The default answers at once with handle().
+    virtual void handle_async(const HttpRequest& request, Responder respond) {
+        respond(handle(request));
+    }
     // Connection gauge and counters for /metrics.
     virtual void on_connection_open() {}
     virtual void on_connection_close() {}

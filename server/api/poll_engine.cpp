@@ -42,9 +42,11 @@ void record(store::Tx& tx, const store::Device& d, const std::string& kind, int6
 std::optional<store::Release> desired_release(store::Tx& tx, const store::Device& d) {
     std::optional<int64_t> id = d.pinned_release_id;
     if (!id) {
-        if (auto a = tx.assignment_for_device(d.id)) id = a->release_id;
+        if (auto a = tx.assignment_for_device(d.id))
+            id = a->release_id;
     }
-    if (!id) return std::nullopt;
+    if (!id)
+        return std::nullopt;
     return tx.release_by_id(*id);
 }
 
@@ -53,21 +55,27 @@ bool runs_target(const store::Device& d, const store::Release& target, const Pol
 }
 
 void apply_reported_event(store::Tx& tx, store::Device& d, const PollReport& r, int64_t now) {
-    if (r.event == proto::kEventNone) return;
+    if (r.event == proto::kEventNone)
+        return;
     record(tx, d, event_name(r.event), now, r.release_id, r.reason, r.progress);
     // A report changes the state only when it is about the release being installed now and
     // the update is still under way: a late or repeated report must not move a device back.
-    bool about_target = d.target_release_id && (!r.release_id || *r.release_id == *d.target_release_id);
-    if (!about_target || !in_progress(d.state)) return;
+    bool about_target =
+        d.target_release_id && (!r.release_id || *r.release_id == *d.target_release_id);
+    if (!about_target || !in_progress(d.state))
+        return;
     switch (r.event) {
         case proto::kEventDownloading:
-            if (d.state == st::kOffered) d.state = st::kDownloading;
+            if (d.state == st::kOffered)
+                d.state = st::kDownloading;
             break;
         case proto::kEventVerified:
-            if (d.state == st::kOffered || d.state == st::kDownloading) d.state = st::kVerified;
+            if (d.state == st::kOffered || d.state == st::kDownloading)
+                d.state = st::kVerified;
             break;
         case proto::kEventPendingReboot:
-            if (d.state != st::kTrial) d.state = st::kPendingReboot;
+            if (d.state != st::kTrial)
+                d.state = st::kPendingReboot;
             break;
         case proto::kEventRolledBack:
             d.state = st::kRolledBack;
@@ -87,9 +95,11 @@ void apply_reported_event(store::Tx& tx, store::Device& d, const PollReport& r, 
 // Success and rollback are read off what the device says it runs, not only off its events: an
 // event can be lost with a dropped poll, the running version and slot cannot.
 void apply_boot_state(store::Tx& tx, store::Device& d, const PollReport& r, int64_t now) {
-    if (!d.target_release_id) return;
+    if (!d.target_release_id)
+        return;
     auto target = tx.release_by_id(*d.target_release_id);
-    if (!target) return;
+    if (!target)
+        return;
     bool on_target = runs_target(d, *target, r);
     if (on_target && r.boot_state == proto::kBootTrial && d.state != st::kTrial &&
         d.state != st::kUpdated) {
@@ -137,7 +147,8 @@ PollDecision decide(store::Tx& tx, store::Device& d, const PollReport& r, int64_
         return out;
     }
     bool same_target = d.target_release_id && *d.target_release_id == want->id;
-    if (same_target && (d.state == st::kRolledBack || d.state == st::kFailed) && !retry_allowed(d)) {
+    if (same_target && (d.state == st::kRolledBack || d.state == st::kFailed) &&
+        !retry_allowed(d)) {
         return out;
     }
     if (!same_target || !in_progress(d.state)) {
@@ -156,24 +167,39 @@ PollDecision decide(store::Tx& tx, store::Device& d, const PollReport& r, int64_
 
 const char* event_name(int event) {
     switch (event) {
-        case proto::kEventDownloading: return "downloading";
-        case proto::kEventVerified: return "verified";
-        case proto::kEventPendingReboot: return "pending_reboot";
-        case proto::kEventConfirmed: return "confirmed";
-        case proto::kEventRolledBack: return "rolled_back";
-        case proto::kEventFailed: return "failed";
-        default: return "none";
+        case proto::kEventDownloading:
+            return "downloading";
+        case proto::kEventVerified:
+            return "verified";
+        case proto::kEventPendingReboot:
+            return "pending_reboot";
+        case proto::kEventConfirmed:
+            return "confirmed";
+        case proto::kEventRolledBack:
+            return "rolled_back";
+        case proto::kEventFailed:
+            return "failed";
+        default:
+            return "none";
     }
 }
 
 const char* action_name(PollAction action) {
     switch (action) {
-        case PollAction::idle: return "idle";
-        case PollAction::offer: return "offer";
-        case PollAction::confirm: return "confirm";
-        case PollAction::abort: return "abort";
+        case PollAction::idle:
+            return "idle";
+        case PollAction::offer:
+            return "offer";
+        case PollAction::confirm:
+            return "confirm";
+        case PollAction::abort:
+            return "abort";
     }
     return "idle";
+}
+
+ApiError replayed_poll() {
+    return ApiError(409, "replayed", "counter not above the last accepted one");
 }
 
 PollDecision process_poll(store::Tx& tx, store::Device& d, const PollReport& r, int64_t now) {
@@ -182,11 +208,14 @@ PollDecision process_poll(store::Tx& tx, store::Device& d, const PollReport& r, 
     d.security_counter = r.security_counter;
     d.boot_state = r.boot_state;
     d.last_seen = now;
-    if (d.state == st::kNew) d.state = st::kIdle;
+    if (d.state == st::kNew)
+        d.state = st::kIdle;
     apply_reported_event(tx, d, r, now);
     apply_boot_state(tx, d, r, now);
     PollDecision decision = decide(tx, d, r, now);
-    tx.update_device(d);
+    if (!tx.update_device_after_poll(d, r.counter))
+        throw replayed_poll();
+    d.counter = r.counter;
     return decision;
 }
 

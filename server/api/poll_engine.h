@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "api/api_error.h"
 #include "common/version.h"
 #include "store/store.h"
 
@@ -35,8 +36,13 @@ struct PollDecision {
 const char* event_name(int event);
 const char* action_name(PollAction action);
 
-// Applies the report to `device` (already authenticated, counter already advanced), records
-// events, writes the device back and decides the answer.
+// The error for a poll whose counter is not above the last one accepted (409 "replayed").
+ApiError replayed_poll();
+
+// Applies the report to `device` (already authenticated), records events, decides the answer
+// and writes the device back with the report's counter. That write is the replay guard: it
+// throws replayed_poll() when the stored counter is not below the report's, so that the whole
+// transaction, events included, rolls back.
 PollDecision process_poll(store::Tx& tx, store::Device& device, const PollReport& report,
                           int64_t now);
 

@@ -1,13 +1,18 @@
 #include "api/query.h"
 
+#include <algorithm>
+
 #include "api/api_error.h"
 
 namespace ferry::api {
 namespace {
 int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 }  // namespace
@@ -20,10 +25,12 @@ std::optional<std::string> percent_decode(std::string_view s) {
             out.push_back(s[i]);
             continue;
         }
-        if (i + 2 >= s.size()) return std::nullopt;
+        if (i + 2 >= s.size())
+            return std::nullopt;
         int hi = hex_value(s[i + 1]);
         int lo = hex_value(s[i + 2]);
-        if (hi < 0 || lo < 0) return std::nullopt;
+        if (hi < 0 || lo < 0)
+            return std::nullopt;
         out.push_back(static_cast<char>(hi * 16 + lo));
         i += 2;
     }
@@ -32,30 +39,42 @@ std::optional<std::string> percent_decode(std::string_view s) {
 
 Query Query::parse(std::string_view text, bool allow_escapes) {
     Query q;
+    q.items_.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '&')) + 1);
     size_t pos = 0;
     while (pos < text.size()) {
         size_t amp = text.find('&', pos);
         std::string_view part = text.substr(pos, amp == std::string_view::npos ? amp : amp - pos);
         pos = amp == std::string_view::npos ? text.size() : amp + 1;
-        if (part.empty()) continue;
+        if (part.empty())
+            continue;
         size_t eq = part.find('=');
         std::string_view key = part.substr(0, eq);
         std::string_view value = eq == std::string_view::npos ? "" : part.substr(eq + 1);
-        if (!allow_escapes && part.find('%') != std::string_view::npos) {
+        bool escaped = part.find('%') != std::string_view::npos;
+        if (!allow_escapes && escaped) {
             throw bad_request("bad_query", "percent escapes are not accepted here");
         }
-        auto k = percent_decode(key);
-        auto v = percent_decode(value);
-        if (!k || !v) throw bad_request("bad_query", "malformed percent escape in query");
-        if (q.get(*k)) throw bad_request("bad_query", "query parameter '" + *k + "' repeated");
+        std::optional<std::string> k, v;
+        if (escaped) {
+            k = percent_decode(key);
+            v = percent_decode(value);
+            if (!k || !v)
+                throw bad_request("bad_query", "malformed percent escape in query");
+        } else {  // the common case, every device poll: nothing to decode
+            k.emplace(key);
+            v.emplace(value);
+        }
+        if (q.get(*k))
+            throw bad_request("bad_query", "query parameter '" + *k + "' repeated");
         q.items_.emplace_back(std::move(*k), std::move(*v));
     }
     return q;
 }
 
-std::optional<std::string> Query::get(std::string_view key) const {
+std::optional<std::string_view> Query::get(std::string_view key) const {
     for (const auto& [k, v] : items_) {
-        if (k == key) return v;
+        if (k == key)
+            return v;
     }
     return std::nullopt;
 }

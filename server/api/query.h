@@ -10,16 +10,17 @@
 namespace ferry::api {
 
 class Query {
-public:
+  public:
     // Throws ApiError 400 "bad_query" on a duplicate key, a bad %-escape, or (when
     // allow_escapes is false) any '%' at all.
     static Query parse(std::string_view text, bool allow_escapes = true);
 
-    std::optional<std::string> get(std::string_view key) const;
+    // A view into this Query: valid while it lives.
+    std::optional<std::string_view> get(std::string_view key) const;
     bool has(std::string_view key) const { return get(key).has_value(); }
     const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> items_;
 };
 

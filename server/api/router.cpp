@@ -3,7 +3,17 @@
 namespace ferry::api {
 
 void Router::add(std::string method, std::string pattern, Access access, RouteHandler handler) {
-    routes_.push_back({std::move(method), std::move(pattern), access, std::move(handler)});
+    add_route({std::move(method), std::move(pattern), access, std::move(handler), {}, {}});
+}
+
+void Router::add_tx(std::string method, std::string pattern, Access access, TxHandler handler) {
+    add_route({std::move(method), std::move(pattern), access, {}, std::move(handler), {}});
+}
+
+void Router::add_route(Route route) {
+    for (std::string_view segment : split(route.pattern))
+        route.segments.emplace_back(segment);
+    routes_.push_back(std::move(route));
 }
 
 std::vector<std::string_view> Router::split(std::string_view path) {
@@ -11,7 +21,8 @@ std::vector<std::string_view> Router::split(std::string_view path) {
     size_t pos = 1;  // paths start with '/'
     while (pos <= path.size()) {
         size_t next = path.find('/', pos);
-        if (next == std::string_view::npos) next = path.size();
+        if (next == std::string_view::npos)
+            next = path.size();
         out.push_back(path.substr(pos, next - pos));
         pos = next + 1;
     }
@@ -20,22 +31,26 @@ std::vector<std::string_view> Router::split(std::string_view path) {
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
     Match result;
-    if (path.empty() || path[0] != '/') return result;
+    if (path.empty() || path[0] != '/')
+        return result;
     auto segs = split(path);
     for (const Route& r : routes_) {
-        auto pat = split(r.pattern);
-        if (pat.size() != segs.size()) continue;
+        const auto& pat = r.segments;
+        if (pat.size() != segs.size())
+            continue;
         std::vector<std::string> params;
         bool ok = true;
         for (size_t i = 0; i < pat.size() && ok; ++i) {
             if (pat[i].size() > 2 && pat[i].front() == '{' && pat[i].back() == '}') {
-                if (segs[i].empty()) ok = false;
+                if (segs[i].empty())
+                    ok = false;
                 params.emplace_back(segs[i]);
             } else {
                 ok = pat[i] == segs[i];
             }
         }
-        if (!ok) continue;
+        if (!ok)
+            continue;
         if (r.method != method) {
             result.path_known = true;
             continue;
@@ -51,7 +66,8 @@ std::string Router::allowed_methods(std::string_view path) const {
     std::string out;
     for (const Route& r : routes_) {
         auto m = match(r.method, path);
-        if (m.route == &r) out += (out.empty() ? "" : ", ") + r.method;
+        if (m.route == &r)
+            out += (out.empty() ? "" : ", ") + r.method;
     }
     return out;
 }

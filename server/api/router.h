@@ -3,12 +3,14 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "api/http_message.h"
+#include "store/store.h"
 #include "store/types.h"
 
 namespace ferry::api {
@@ -24,16 +26,32 @@ struct RouteContext {
 
 using RouteHandler = std::function<HttpResponse(RouteContext&)>;
 
+// A request whose work is one store transaction, in three steps: the handler checks the request
+// and makes the work (no store yet), run() is the transaction, response() follows its commit.
+// The app can then run the transaction without blocking an I/O thread, and the store can commit
+// it together with others.
+class TxWork {
+  public:
+    virtual ~TxWork() = default;
+    virtual void run(store::Tx& tx) = 0;
+    virtual HttpResponse response() = 0;
+};
+// May throw ApiError, like a RouteHandler. The work may refer to the request: it lives longer.
+using TxHandler = std::function<std::unique_ptr<TxWork>(RouteContext&)>;
+
 struct Route {
     std::string method;
     std::string pattern;
     Access access;
-    RouteHandler handler;
+    RouteHandler handler;               // empty for a transactional route
+    TxHandler tx_handler;               // set for a transactional route
+    std::vector<std::string> segments;  // the pattern split at '/', once, by Router::add
 };
 
 class Router {
-public:
+  public:
     void add(std::string method, std::string pattern, Access access, RouteHandler handler);
+    void add_tx(std::string method, std::string pattern, Access access, TxHandler handler);
 
     struct Match {
         const Route* route = nullptr;
@@ -45,7 +63,8 @@ public:
     // "GET, HEAD" for the Allow header of a 405.
     std::string allowed_methods(std::string_view path) const;
 
-private:
+  private:
+    void add_route(Route route);
     static std::vector<std::string_view> split(std::string_view path);
     std::vector<Route> routes_;
 };

@@ -156,28 +156,45 @@ Sha256 Sha256Stream::finish() {
     return out;
 }
 
+namespace {
+
+// HMAC-SHA256 context of this thread. Setting one up (algorithm fetch, digest lookup) cost more
+// than the MAC of a poll itself; re-keying an existing one is cheap, and every device poll
+// computes two MACs.
+EVP_MAC_CTX* thread_hmac_sha256() {
+    thread_local MacCtxPtr ctx = [] {
+        MacPtr mac(EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr));
+        if (!mac)
+            fail("HMAC is not available");
+        MacCtxPtr made(EVP_MAC_CTX_new(mac.get()));  // holds its own reference to mac
+        if (!made)
+            fail("EVP_MAC_CTX_new failed");
+        char digest[] = "SHA256";
+        OSSL_PARAM params[] = {
+            OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+            OSSL_PARAM_construct_end(),
+        };
+        if (EVP_MAC_CTX_set_params(made.get(), params) != 1)
+            fail("HMAC digest not available");
+        return made;
+    }();
+    return ctx.get();
+}
+
+}  // namespace
+
 Sha256 hmac_sha256(const uint8_t* key, size_t key_len, const uint8_t* data, size_t len) {
-    MacPtr mac(EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr));
-    if (!mac)
-        fail("HMAC is not available");
-    MacCtxPtr ctx(EVP_MAC_CTX_new(mac.get()));
-    if (!ctx)
-        fail("EVP_MAC_CTX_new failed");
-    char digest[] = "SHA256";
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-        OSSL_PARAM_construct_end(),
-    };
+    EVP_MAC_CTX* ctx = thread_hmac_sha256();
     // A NULL key means "keep the previous key" to EVP_MAC_init, so an empty key still needs a
     // valid pointer.
     static const uint8_t kEmpty = 0;
-    if (EVP_MAC_init(ctx.get(), key_len ? key : &kEmpty, key_len, params) != 1)
+    if (EVP_MAC_init(ctx, key_len ? key : &kEmpty, key_len, nullptr) != 1)
         fail("HMAC init failed");
-    if (EVP_MAC_update(ctx.get(), data, len) != 1)
+    if (EVP_MAC_update(ctx, data, len) != 1)
         fail("HMAC update failed");
     Sha256 out{};
     size_t out_len = 0;
-    if (EVP_MAC_final(ctx.get(), out.data(), &out_len, out.size()) != 1 || out_len != out.size())
+    if (EVP_MAC_final(ctx, out.data(), &out_len, out.size()) != 1 || out_len != out.size())
         fail("HMAC final failed");
     return out;
 }

@@ -1,58 +1,28 @@
 #include "http/connection_registry.h"
 
-#include <vector>
-
 namespace ferry::http {
 
-void ConnectionRegistry::add(const std::shared_ptr<SessionControl>& session) {
-    {
-        std::lock_guard lock(mutex_);
-        sessions_.emplace(session.get(), session);
-    }
-    if (shutting_down())
-        session->begin_shutdown();
+std::optional<ConnectionRegistry::Slot> ConnectionRegistry::try_admit(size_t max) {
+    size_t current = count_.load(std::memory_order_relaxed);
+    do {
+        if (current >= max)
+            return std::nullopt;
+    } while (!count_.compare_exchange_weak(current, current + 1, std::memory_order_relaxed));
+    return Slot(this);
 }
 
-void ConnectionRegistry::remove(const SessionControl* session) {
+void ConnectionRegistry::release() {
+    if (count_.fetch_sub(1, std::memory_order_acq_rel) != 1)
+        return;
+    // Under the mutex, so that a waiter between its check and its wait cannot miss this.
     std::lock_guard lock(mutex_);
-    sessions_.erase(session);
-    if (sessions_.empty())
-        empty_.notify_all();
-}
-
-size_t ConnectionRegistry::size() const {
-    std::lock_guard lock(mutex_);
-    return sessions_.size();
-}
-
-// Calls fn outside the lock: a session may finish (and remove itself) meanwhile.
-template <class Fn>
-void ConnectionRegistry::for_each(Fn fn) {
-    std::vector<std::shared_ptr<SessionControl>> alive;
-    {
-        std::lock_guard lock(mutex_);
-        alive.reserve(sessions_.size());
-        for (auto& [key, weak] : sessions_) {
-            if (auto session = weak.lock())
-                alive.push_back(std::move(session));
-        }
-    }
-    for (auto& session : alive)
-        fn(*session);
-}
-
-void ConnectionRegistry::begin_shutdown_all() {
-    shutting_down_ = true;
-    for_each([](SessionControl& s) { s.begin_shutdown(); });
-}
-
-void ConnectionRegistry::force_close_all() {
-    for_each([](SessionControl& s) { s.force_close(); });
+    empty_.notify_all();
 }
 
 bool ConnectionRegistry::wait_empty_until(std::chrono::steady_clock::time_point deadline) {
     std::unique_lock lock(mutex_);
-    return empty_.wait_until(lock, deadline, [this] { return sessions_.empty(); });
+    return empty_.wait_until(lock, deadline,
+                             [this] { return count_.load(std::memory_order_acquire) == 0; });
 }
 
 }  // namespace ferry::http

@@ -1,49 +1,54 @@
-// The server's view of its open connections: how many (for max_connections) and a way to reach
-// each one at shutdown. No Beast here; sessions register themselves through SessionControl.
+// How many connections the server has open, across all I/O threads: for max_connections, and so
+// that shutdown can wait until the last one is gone. No Beast or Asio here.
+//
+// A connection holds a Slot from accept until its session object is destroyed. Counting is one
+// atomic operation per connection; the mutex is taken only when the count reaches zero.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
-#include <memory>
 #include <mutex>
-#include <unordered_map>
+#include <optional>
 
 namespace ferry::http {
 
-// What the registry may ask of a session. Both calls are thread-safe: they post onto the
-// session's strand.
-class SessionControl {
-  public:
-    virtual ~SessionControl() = default;
-    // Close now if idle; otherwise finish the request in flight, then close.
-    virtual void begin_shutdown() = 0;
-    // Close now, whatever the session is doing.
-    virtual void force_close() = 0;
-};
-
 class ConnectionRegistry {
   public:
-    // A session added after begin_shutdown_all() is told to shut down at once.
-    void add(const std::shared_ptr<SessionControl>& session);
-    void remove(const SessionControl* session);
-    size_t size() const;
-    bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
+    // One admitted connection; gives its place back when destroyed. Move-only.
+    class Slot {
+      public:
+        Slot(Slot&& other) noexcept : registry_(other.registry_) { other.registry_ = nullptr; }
+        Slot& operator=(Slot&&) = delete;
+        ~Slot() {
+            if (registry_)
+                registry_->release();
+        }
 
-    void begin_shutdown_all();
-    void force_close_all();
-    // True when no session is left by the deadline.
+      private:
+        friend class ConnectionRegistry;
+        explicit Slot(ConnectionRegistry* registry) : registry_(registry) {}
+        ConnectionRegistry* registry_;
+    };
+
+    // A slot when fewer than `max` connections are open; nullopt otherwise. Never lets the count
+    // exceed `max`, even with several listeners admitting at once.
+    std::optional<Slot> try_admit(size_t max);
+    size_t size() const { return count_.load(std::memory_order_relaxed); }
+
+    bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
+    void set_shutting_down() { shutting_down_.store(true); }
+    // True when no connection is left by the deadline.
     bool wait_empty_until(std::chrono::steady_clock::time_point deadline);
 
   private:
-    template <class Fn>
-    void for_each(Fn fn);
+    void release();
 
-    mutable std::mutex mutex_;
-    std::condition_variable empty_;
-    std::unordered_map<const SessionControl*, std::weak_ptr<SessionControl>> sessions_;
+    std::atomic<size_t> count_{0};
     std::atomic<bool> shutting_down_{false};
+    std::mutex mutex_;
+    std::condition_variable empty_;
 };
 
 }  // namespace ferry::http

@@ -1,5 +1,5 @@
-// The server as a whole: io_context and its thread pool, TLS context, listeners, signals, and
-// the graceful shutdown sequence.
+// The server as a whole: the I/O threads (one io_context each), TLS context, listeners, signals,
+// and the graceful shutdown sequence.
 #include "http/http_server.h"
 
 #include <algorithm>
@@ -10,17 +10,16 @@
 #include <stdexcept>
 #include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "common/log.h"
 #include "http/connection_registry.h"
 #include "http/endpoint.h"
+#include "http/io_pool.h"
 #include "http/listener.h"
 #include "http/session_context.h"
 #include "http/sessions.h"
@@ -34,6 +33,22 @@ using tcp = net::ip::tcp;
 namespace {
 // After shutdown_grace, force-closed sessions get this long to unwind before the I/O stops.
 constexpr std::chrono::seconds kForceCloseWait{2};
+
+unsigned threads_wanted(const ServerOptions& options) {
+    if (options.threads > 0)
+        return options.threads;
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// How often each thread compares its sessions' deadlines with the clock: a timeout fires up to
+// this much late. An eighth of the shortest timeout, within 10..250 ms.
+Clock::duration sweep_interval(const ServerOptions& o) {
+    Clock::duration shortest =
+        std::min({Clock::duration(o.header_timeout), Clock::duration(o.body_timeout),
+                  Clock::duration(o.idle_timeout), Clock::duration(o.tls_handshake_timeout)});
+    return std::clamp<Clock::duration>(shortest / 8, std::chrono::milliseconds(10),
+                                       std::chrono::milliseconds(250));
+}
 }  // namespace
 
 struct HttpServer::Impl {
@@ -41,13 +56,19 @@ struct HttpServer::Impl {
         : app(app_),
           options(std::move(options_)),
           context{app, options, registry},
-          ioc(static_cast<int>(thread_count())) {}
+          pool(std::make_unique<IoPool>(threads_wanted(options), sweep_interval(options))) {}
 
-    unsigned thread_count() const {
-        if (options.threads > 0)
-            return options.threads;
-        return std::max(1u, std::thread::hardware_concurrency());
+    // Connections still open here wait for an answer the app has not given yet (a shutdown
+    // that ended by force): their io_context must outlive that answer, so it is left allocated.
+    ~Impl() {
+        if (registry.size() == 0)
+            return;
+        log::error("connections still wait for the application at exit; their I/O is left",
+                   {{"connections", registry.size()}});
+        (void)pool.release();
     }
+
+    unsigned thread_count() const { return static_cast<unsigned>(pool->size()); }
 
     void start();
     void run();
@@ -56,16 +77,17 @@ struct HttpServer::Impl {
   private:
     tcp::endpoint resolve(const std::string& text);
     void add_listener(const std::string& text, Listener::Launch launch);
-    void run_io();
     void shutdown(net::signal_set& signals);
+    template <class Fn>
+    void for_each_thread(Fn fn);
 
   public:
     api::HttpApp& app;
     ServerOptions options;
-    // Declared before ioc: sessions still queued in the io_context at destruction use it.
+    // Declared before pool: sessions still queued in an io_context at destruction use them.
     ConnectionRegistry registry;
     SessionContext context;
-    net::io_context ioc;
+    std::unique_ptr<IoPool> pool;
     std::optional<net::ssl::context> tls;
     std::vector<std::shared_ptr<Listener>> listeners;
 
@@ -82,7 +104,7 @@ tcp::endpoint HttpServer::Impl::resolve(const std::string& text) {
     auto address = net::ip::make_address(spec.host, ec);
     if (!ec)
         return {address, spec.port};
-    tcp::resolver resolver(ioc);
+    tcp::resolver resolver(pool->home().context());
     auto results =
         resolver.resolve(spec.host, std::to_string(spec.port), tcp::resolver::passive, ec);
     if (ec || results.empty()) {
@@ -93,7 +115,7 @@ tcp::endpoint HttpServer::Impl::resolve(const std::string& text) {
 }
 
 void HttpServer::Impl::add_listener(const std::string& text, Listener::Launch launch) {
-    listeners.push_back(std::make_shared<Listener>(ioc, resolve(text), text, registry,
+    listeners.push_back(std::make_shared<Listener>(*pool, resolve(text), text, registry,
                                                    options.max_connections, std::move(launch)));
 }
 
@@ -108,13 +130,17 @@ void HttpServer::Impl::start() {
             tls.emplace(make_server_tls_context(options.tls_cert_file, options.tls_key_file));
         }
         for (const auto& text : options.listen) {
-            add_listener(text, [this](tcp::socket&& socket, std::string remote) {
-                launch_plain_session(std::move(socket), std::move(remote), context);
+            add_listener(text, [this](Socket&& socket, std::string remote, IoThread& thread,
+                                      ConnectionRegistry::Slot slot) {
+                launch_plain_session(std::move(socket), std::move(remote), thread, std::move(slot),
+                                     context);
             });
         }
         for (const auto& text : options.tls_listen) {
-            add_listener(text, [this](tcp::socket&& socket, std::string remote) {
-                launch_tls_session(std::move(socket), std::move(remote), *tls, context);
+            add_listener(text, [this](Socket&& socket, std::string remote, IoThread& thread,
+                                      ConnectionRegistry::Slot slot) {
+                launch_tls_session(std::move(socket), std::move(remote), thread, std::move(slot),
+                                   *tls, context);
             });
         }
     } catch (...) {
@@ -130,17 +156,6 @@ void HttpServer::Impl::start() {
     log::info("listening", {{"endpoints", bound}, {"threads", thread_count()}});
 }
 
-void HttpServer::Impl::run_io() {
-    for (;;) {
-        try {
-            ioc.run();
-            return;
-        } catch (const std::exception& e) {
-            log::error("I/O thread caught an exception", {{"error", e.what()}});
-        }
-    }
-}
-
 void HttpServer::Impl::run() {
     start();
     {
@@ -149,8 +164,7 @@ void HttpServer::Impl::run() {
             throw std::logic_error("HttpServer::run() called twice");
         ran = true;
     }
-    auto work = net::make_work_guard(ioc);
-    net::signal_set signals(net::make_strand(ioc), SIGINT, SIGTERM);
+    net::signal_set signals(pool->home().context(), SIGINT, SIGTERM);
     signals.async_wait([this](const boost::system::error_code& ec, int signal_number) {
         if (ec)
             return;
@@ -160,18 +174,23 @@ void HttpServer::Impl::run() {
     for (auto& listener : listeners)
         listener->start();
 
-    std::vector<std::thread> threads;
-    for (unsigned i = 0; i < thread_count(); ++i)
-        threads.emplace_back([this] { run_io(); });
+    pool->start();
     {
         std::unique_lock lock(mutex);
         stop_cv.wait(lock, [this] { return stop_requested; });
     }
     shutdown(signals);
-    work.reset();
-    for (auto& thread : threads)
-        thread.join();
+    pool->finish();
     log::info("stopped");
+}
+
+// Runs fn on each I/O thread, where that thread's sessions may be touched.
+template <class Fn>
+void HttpServer::Impl::for_each_thread(Fn fn) {
+    for (size_t i = 0; i < pool->size(); ++i) {
+        IoThread& thread = pool->at(i);
+        net::post(thread.context(), [&thread, fn] { fn(thread); });
+    }
 }
 
 // Stop accepting; idle connections close now, busy ones after their response; whatever is left
@@ -185,18 +204,19 @@ void HttpServer::Impl::shutdown(net::signal_set& signals) {
         listener->stop();
     log::info("shutting down",
               {{"connections", registry.size()}, {"grace_s", options.shutdown_grace.count()}});
-    registry.begin_shutdown_all();
+    registry.set_shutting_down();  // sessions opened from now on shut down at once
+    for_each_thread([](IoThread& t) { t.sessions().begin_shutdown_all(); });
     auto now = std::chrono::steady_clock::now();
     if (registry.wait_empty_until(now + options.shutdown_grace))
         return;
 
     log::warn("shutdown grace expired, closing connections", {{"connections", registry.size()}});
-    registry.force_close_all();
+    for_each_thread([](IoThread& t) { t.sessions().force_close_all(); });
     if (registry.wait_empty_until(std::chrono::steady_clock::now() + kForceCloseWait))
         return;
     log::error("connections still open after force close, stopping I/O",
                {{"connections", registry.size()}});
-    ioc.stop();
+    pool->stop();
 }
 
 void HttpServer::Impl::request_stop() {

@@ -5,7 +5,6 @@
 
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "common/log.h"
 
@@ -29,14 +28,14 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
     return host + ":" + std::to_string(endpoint.port());
 }
 
-Listener::Listener(net::io_context& ioc, const tcp::endpoint& endpoint, std::string name,
+Listener::Listener(IoPool& pool, const tcp::endpoint& endpoint, std::string name,
                    ConnectionRegistry& registry, size_t max_connections, Launch launch)
-    : ioc_(ioc),
+    : pool_(pool),
       name_(std::move(name)),
       registry_(registry),
       max_connections_(max_connections),
       launch_(std::move(launch)),
-      acceptor_(net::make_strand(ioc)),
+      acceptor_(pool.home().context()),
       retry_timer_(acceptor_.get_executor()) {
     boost::system::error_code ec;
     acceptor_.open(endpoint.protocol(), ec);
@@ -79,15 +78,15 @@ void Listener::stop() {
 void Listener::do_accept() {
     if (!acceptor_.is_open())
         return;
-    // Each connection gets its own strand: its handlers never run concurrently.
-    acceptor_.async_accept(
-        net::make_strand(ioc_),
-        [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
-            self->on_accept(ec, std::move(socket));
-        });
+    // The socket is created on the target thread's io_context: it never changes threads.
+    IoThread& target = pool_.next();
+    acceptor_.async_accept(target.context(), [self = shared_from_this(), &target](
+                                                 boost::system::error_code ec, Socket socket) {
+        self->on_accept(ec, std::move(socket), target);
+    });
 }
 
-void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
+void Listener::on_accept(boost::system::error_code ec, Socket socket, IoThread& target) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open())
         return;  // stopped
     if (ec) {
@@ -101,12 +100,19 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     boost::system::error_code peer_ec;
     auto peer = socket.remote_endpoint(peer_ec);
     std::string remote = peer_ec ? std::string("unknown") : format_endpoint(peer);
-    if (registry_.size() >= max_connections_) {
+    auto slot = registry_.try_admit(max_connections_);
+    if (!slot) {
         log::warn("connection refused: max_connections reached",
                   {{"listen", name_}, {"remote", remote}, {"max_connections", max_connections_}});
         socket.close(peer_ec);
     } else {
-        launch_(std::move(socket), std::move(remote));
+        // Responses go out in one write each; Nagle would only delay them.
+        socket.set_option(tcp::no_delay(true), peer_ec);
+        net::post(target.context(),
+                  [self = shared_from_this(), socket = std::move(socket),
+                   remote = std::move(remote), &target, slot = std::move(*slot)]() mutable {
+                      self->launch_(std::move(socket), std::move(remote), target, std::move(slot));
+                  });
     }
     do_accept();
 }

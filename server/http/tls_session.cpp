@@ -3,7 +3,6 @@
 #include <chrono>
 #include <memory>
 
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
@@ -20,21 +19,21 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
   public:
     static constexpr bool kTls = true;
 
-    TlsSession(boost::asio::ip::tcp::socket&& socket, std::string remote,
+    TlsSession(Socket&& socket, std::string remote, IoThread& thread, ConnectionRegistry::Slot slot,
                boost::asio::ssl::context& tls, const SessionContext& context)
-        : HttpSession(context, std::move(remote)), stream_(std::move(socket), tls) {}
+        : HttpSession(context, std::move(remote), thread, std::move(slot)),
+          stream_(std::move(socket), tls) {}
 
-    boost::beast::ssl_stream<boost::beast::tcp_stream>& stream() { return stream_; }
+    boost::beast::ssl_stream<Socket>& stream() { return stream_; }
 
+    // Already on the session's thread (the listener posted here).
     void run() {
         open();
-        boost::asio::dispatch(
-            stream_.get_executor(),
-            boost::beast::bind_front_handler(&TlsSession::do_handshake, shared_from_this()));
+        do_handshake();
     }
 
     void do_eof() {
-        tcp().expires_after(kTlsShutdownTimeout);
+        expire_in(kTlsShutdownTimeout);
         stream_.async_shutdown(
             boost::beast::bind_front_handler(&TlsSession::on_shutdown, shared_from_this()));
     }
@@ -45,7 +44,7 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
   private:
     void do_handshake() {
         state_ = State::starting;
-        tcp().expires_after(options().tls_handshake_timeout);
+        expire_in(options().tls_handshake_timeout);
         stream_.async_handshake(
             boost::asio::ssl::stream_base::server,
             boost::beast::bind_front_handler(&TlsSession::on_handshake, shared_from_this()));
@@ -54,7 +53,8 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
     void on_handshake(boost::beast::error_code ec) {
         if (ec) {
             // Scanners and plain-HTTP clients on the TLS port: routine, not a server problem.
-            log::debug("TLS handshake failed", {{"remote", remote()}, {"error", ec.message()}});
+            log::debug("TLS handshake failed",
+                       {{"remote", remote()}, {"error", reported(ec).message()}});
             return;
         }
         start_requests();
@@ -62,14 +62,17 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
 
     void on_shutdown(boost::beast::error_code) {}  // the connection ends either way
 
-    boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
+    boost::beast::ssl_stream<Socket> stream_;
 };
 
 }  // namespace
 
-void launch_tls_session(boost::asio::ip::tcp::socket&& socket, std::string remote,
-                        boost::asio::ssl::context& tls, const SessionContext& context) {
-    std::make_shared<TlsSession>(std::move(socket), std::move(remote), tls, context)->run();
+void launch_tls_session(Socket&& socket, std::string remote, IoThread& thread,
+                        ConnectionRegistry::Slot slot, boost::asio::ssl::context& tls,
+                        const SessionContext& context) {
+    std::make_shared<TlsSession>(std::move(socket), std::move(remote), thread, std::move(slot), tls,
+                                 context)
+        ->run();
 }
 
 }  // namespace ferry::http

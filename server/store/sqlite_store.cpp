@@ -2,11 +2,9 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <mutex>
-
 #include "common/log.h"
 #include "store/migrations.h"
-#include "store/sqlite_tx.h"
+#include "store/sqlite_worker.h"
 
 namespace ferry::store {
 namespace {
@@ -30,7 +28,8 @@ int migrate(SQLite::Database& db, const std::string& path) {
                          std::to_string(newest) + ")");
     }
     for (const Migration& m : all) {
-        if (m.version <= version) continue;
+        if (m.version <= version)
+            continue;
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
         db.exec(std::string(m.sql));
         SQLite::Statement ins(db,
@@ -48,19 +47,11 @@ int migrate(SQLite::Database& db, const std::string& path) {
 
 }  // namespace
 
-SpinThenSleepMutex::SpinThenSleepMutex() {
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
-    pthread_mutex_init(&m_, &attr);
-    pthread_mutexattr_destroy(&attr);
-}
-
 SqliteStore::SqliteStore(const std::string& path) : path_(path) {
     try {
         db_ = std::make_unique<SQLite::Database>(
             path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
-        // NOMUTEX: every use goes through transact(), which serialises on our own mutex.
+        // NOMUTEX: after start-up the connection is used by the worker thread alone.
         db_->setBusyTimeout(5000);
         // WAL: readers never block the writer; NORMAL: durable across a process crash (the
         // SIGKILL case), at most the last commits lost on an OS crash, never corruption.
@@ -68,6 +59,7 @@ SqliteStore::SqliteStore(const std::string& path) : path_(path) {
         db_->exec("PRAGMA synchronous=NORMAL");
         db_->exec("PRAGMA foreign_keys=ON");
         schema_version_ = migrate(*db_, path);
+        worker_ = std::make_unique<SqliteWorker>(*db_);
     } catch (const SQLite::Exception& e) {
         throw StoreError("cannot open database " + path + ": " + e.what());
     }
@@ -76,23 +68,15 @@ SqliteStore::SqliteStore(const std::string& path) : path_(path) {
 SqliteStore::~SqliteStore() = default;
 
 void SqliteStore::transact(const std::function<void(Tx&)>& fn) {
-    std::lock_guard<SpinThenSleepMutex> lock(mutex_);
-    std::optional<SQLite::Transaction> tx;
-    try {
-        tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    } catch (const SQLite::Exception& e) {
-        throw StoreError(std::string("cannot begin transaction: ") + e.what());
-    }
-    SqliteTx view(*db_, statements_);
-    fn(view);  // an exception here rolls back in ~Transaction
-    view.finish();
-    try {
-        tx->commit();
-    } catch (const SQLite::Exception& e) {
-        throw StoreError(std::string("cannot commit: ") + e.what());
-    }
+    worker_->run_and_wait(fn);
 }
 
-std::string SqliteStore::describe() const { return "sqlite:" + path_; }
+void SqliteStore::transact_async(std::function<void(Tx&)> fn, TxDone done) {
+    worker_->submit(std::move(fn), std::move(done));
+}
+
+std::string SqliteStore::describe() const {
+    return "sqlite:" + path_;
+}
 
 }  // namespace ferry::store

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/store.h"
@@ -16,12 +17,15 @@ class Statement;
 namespace ferry::store {
 
 // Prepared statements outlive a transaction (the store keeps them): parsing SQL anew for every
-// poll cost more than running it.
-using StatementCache = std::map<std::string, std::unique_ptr<SQLite::Statement>>;
+// poll cost more than running it. Looked up by the SQL text without building a string from it.
+using StatementCache = std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>>;
 
 class SqliteTx final : public Tx {
-public:
-    SqliteTx(SQLite::Database& db, StatementCache& cache) : db_(db), cache_(cache) {}
+  public:
+    // `used` is the store's scratch list of statements to reset: kept between transactions so
+    // that a poll allocates nothing for it.
+    SqliteTx(SQLite::Database& db, StatementCache& cache, std::vector<SQLite::Statement*>& used)
+        : db_(db), cache_(cache), used_(used) {}
     ~SqliteTx() override;
     // Resets every statement this transaction used; call before COMMIT.
     void finish();
@@ -56,7 +60,7 @@ public:
     int64_t count_devices() override;
     int64_t count_devices(const DeviceFilter& filter) override;
     void update_device(const Device& device) override;
-    bool advance_counter(int64_t device_id, uint64_t n) override;
+    bool update_device_after_poll(const Device& device, uint64_t n) override;
     void set_device_tags(int64_t device_id, const std::vector<std::string>& tags) override;
     void delete_device(int64_t device_id) override;
     void add_device_bytes(int64_t device_id, uint64_t bytes) override;
@@ -69,8 +73,8 @@ public:
     int64_t insert_event(const DeviceEvent& event) override;
     std::vector<DeviceEvent> list_events(int64_t device_id, int64_t limit) override;
 
-private:
-    SQLite::Statement& prepare(const std::string& sql);
+  private:
+    SQLite::Statement& prepare(std::string_view sql);
     std::vector<Release> query_releases(SQLite::Statement& q);
     std::vector<Device> query_devices(SQLite::Statement& q, bool with_tags = true);
     void load_images(Release& r);
@@ -78,7 +82,7 @@ private:
 
     SQLite::Database& db_;
     StatementCache& cache_;
-    std::vector<SQLite::Statement*> used_;
+    std::vector<SQLite::Statement*>& used_;
 };
 
 }  // namespace ferry::store

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -26,7 +27,7 @@ struct StoreError : std::runtime_error {
 
 // One open transaction. Valid only inside the Store::transact callback that received it.
 class Tx {
-public:
+  public:
     virtual ~Tx() = default;
 
     // settings
@@ -66,10 +67,13 @@ public:
     virtual std::vector<Device> list_devices(const DeviceFilter& filter) = 0;
     virtual int64_t count_devices() = 0;
     virtual int64_t count_devices(const DeviceFilter& filter) = 0;  // limit/offset ignored
-    // Writes every mutable column of `device` (not tags, not name, not secret).
+    // Writes every mutable column of `device` (not tags, not name, not secret, not counter).
     virtual void update_device(const Device& device) = 0;
-    // The replay guard: sets counter = n only if n > the stored counter. False = replay.
-    virtual bool advance_counter(int64_t device_id, uint64_t n) = 0;
+    // The write that ends every poll: what update_device writes, plus counter = n, and only if n
+    // is above the stored counter. That condition is the replay guard, checked by the write
+    // itself so that it holds whatever the backend's isolation level. False = replay: nothing
+    // was written, and the caller must throw so that the whole transaction rolls back.
+    virtual bool update_device_after_poll(const Device& device, uint64_t n) = 0;
     virtual void set_device_tags(int64_t device_id, const std::vector<std::string>& tags) = 0;
     virtual void delete_device(int64_t device_id) = 0;
     virtual void add_device_bytes(int64_t device_id, uint64_t bytes) = 0;
@@ -86,12 +90,29 @@ public:
     virtual std::vector<DeviceEvent> list_events(int64_t device_id, int64_t limit) = 0;
 };
 
+// How transact_async ends: nullptr once the transaction has committed, otherwise what fn threw
+// or why the commit failed (nothing of the transaction stays then).
+using TxDone = std::function<void(std::exception_ptr)>;
+
 class Store {
-public:
+  public:
     virtual ~Store() = default;
     // Runs fn in one transaction: commit when it returns, roll back when it throws (the
     // exception propagates). Serialisable with respect to other transact calls.
     virtual void transact(const std::function<void(Tx&)>& fn) = 0;
+    // The same transaction without waiting for it: fn runs later, possibly on another thread,
+    // and done follows on that thread once the transaction is over. A backend may commit several
+    // such transactions at once; each stays atomic, and done never comes before its commit.
+    // done must be quick and must not call the store. This default runs both here and now.
+    virtual void transact_async(std::function<void(Tx&)> fn, TxDone done) {
+        std::exception_ptr error;
+        try {
+            transact(fn);
+        } catch (...) {
+            error = std::current_exception();
+        }
+        done(error);
+    }
     // Human name of the backend and location, for logs ("sqlite:/var/lib/ferry/ferry.db").
     virtual std::string describe() const = 0;
 };

@@ -94,6 +94,65 @@ int FerrydProcess::terminate(int timeout_s) {
     return -1;
 }
 
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log_path)
+    : log_path_(log_path) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        FILE* out = std::fopen(log_path.c_str(), "w");
+        if (out) {
+            ::dup2(fileno(out), 1);
+            ::dup2(fileno(out), 2);
+        }
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        ::execv(args[0], args.data());
+        ::_exit(127);
+    }
+}
+
+ChildProcess::~ChildProcess() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+    }
+}
+
+int ChildProcess::wait(double timeout_s) {
+    if (pid_ <= 0) return status_;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+    do {
+        int st = 0;
+        if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+            pid_ = -1;
+            status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            return status_;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    } while (std::chrono::steady_clock::now() < deadline);
+    return -1;
+}
+
+bool ChildProcess::running() { return wait(0) == -1 && pid_ > 0; }
+
+int ChildProcess::terminate(double timeout_s) {
+    if (pid_ <= 0) return status_;
+    ::kill(pid_, SIGTERM);
+    int st = wait(timeout_s);
+    if (st == -1 && pid_ > 0) {
+        ::kill(pid_, SIGKILL);
+        st = wait(5);
+    }
+    return st;
+}
+
+std::string ChildProcess::log() const {
+    std::ifstream in(log_path_);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
 CommandResult run_command(const std::string& command_line) {
     CommandResult r;
     FILE* p = ::popen((command_line + " 2>&1").c_str(), "r");

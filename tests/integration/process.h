@@ -31,6 +31,25 @@ private:
     std::string admin_token_;
 };
 
+// Any program in the background, its output to a log file; killed when the object goes.
+class ChildProcess {
+public:
+    ChildProcess(const std::vector<std::string>& argv, const std::string& log_path);
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+    // Exit status once it ends within timeout_s; -1 on timeout (it keeps running).
+    int wait(double timeout_s);
+    bool running();
+    int terminate(double timeout_s = 10);  // SIGTERM, then SIGKILL
+    std::string log() const;
+
+private:
+    pid_t pid_ = -1;
+    int status_ = -1;
+    std::string log_path_;
+};
+
 // Runs a command line through /bin/sh; returns exit code and combined output.
 struct CommandResult {
     int code = -1;

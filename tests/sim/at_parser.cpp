@@ -5,22 +5,34 @@
 namespace telit_sim {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
-char upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+bool is_space(char c) {
+    return c == ' ' || c == '\t';
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_alpha(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+}
+char upper(char c) {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+}
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    while (!s.empty() && is_space(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back()))
+        s.remove_suffix(1);
     return s;
 }
 
 bool parse_decimal(std::string_view s, uint64_t& out) {
-    if (s.empty() || s.size() > 19) return false;
+    if (s.empty() || s.size() > 19)
+        return false;
     uint64_t v = 0;
     for (char c : s) {
-        if (!is_digit(c)) return false;
+        if (!is_digit(c))
+            return false;
         v = v * 10 + static_cast<uint64_t>(c - '0');
     }
     out = v;
@@ -61,8 +73,10 @@ bool classify(std::string_view raw, AtArg& arg, AtParseError& error) {
 std::size_t argument_end(std::string_view s, std::size_t from) {
     bool quoted = false;
     for (std::size_t i = from; i < s.size(); ++i) {
-        if (s[i] == '"') quoted = !quoted;
-        if (!quoted && s[i] == ';') return i;
+        if (s[i] == '"')
+            quoted = !quoted;
+        if (!quoted && s[i] == ';')
+            return i;
     }
     return quoted ? std::string_view::npos : s.size();
 }
@@ -71,13 +85,15 @@ std::size_t argument_end(std::string_view s, std::size_t from) {
 
 std::optional<uint64_t> AtCommand::number(std::size_t i, uint64_t lo, uint64_t hi) const {
     const AtArg* a = arg(i);
-    if (!a || !a->is_number() || a->number < lo || a->number > hi) return std::nullopt;
+    if (!a || !a->is_number() || a->number < lo || a->number > hi)
+        return std::nullopt;
     return a->number;
 }
 
 std::optional<std::string> AtCommand::string(std::size_t i) const {
     const AtArg* a = arg(i);
-    if (!a || !a->is_string()) return std::nullopt;
+    if (!a || !a->is_string())
+        return std::nullopt;
     return a->text;
 }
 
@@ -86,14 +102,16 @@ bool split_arguments(std::string_view text, std::vector<AtArg>& out, AtParseErro
     bool quoted = false;
     std::size_t start = 0;
     for (std::size_t i = 0; i <= text.size(); ++i) {
-        if (i < text.size() && text[i] == '"') quoted = !quoted;
+        if (i < text.size() && text[i] == '"')
+            quoted = !quoted;
         if (i == text.size() || (!quoted && text[i] == ',')) {
             if (i == text.size() && quoted) {
                 error = AtParseError::unterminated;
                 return false;
             }
             AtArg arg;
-            if (!classify(text.substr(start, i - start), arg, error)) return false;
+            if (!classify(text.substr(start, i - start), arg, error))
+                return false;
             out.push_back(std::move(arg));
             start = i + 1;
         }
@@ -114,7 +132,8 @@ AtLine parse_at_line(std::string_view line) {
     std::string_view s = line.substr(2);
     std::size_t i = 0;
     auto skip_spaces = [&] {
-        while (i < s.size() && is_space(s[i])) ++i;
+        while (i < s.size() && is_space(s[i]))
+            ++i;
     };
     skip_spaces();
     if (i == s.size()) {
@@ -123,14 +142,16 @@ AtLine parse_at_line(std::string_view line) {
     }
     while (true) {
         skip_spaces();
-        if (i >= s.size()) break;
+        if (i >= s.size())
+            break;
         AtCommand cmd;
         const char c = s[i];
         if (c == '+' || c == '#' || c == '$') {
             // Extended command: prefix, then letters, digits and a few punctuation marks.
             cmd.name.push_back(c);
             ++i;
-            while (i < s.size() && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '&')) {
+            while (i < s.size() &&
+                   (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '&')) {
                 cmd.name.push_back(upper(s[i]));
                 ++i;
             }
@@ -180,7 +201,8 @@ AtLine parse_at_line(std::string_view line) {
             ++i;
             if (letter == 'S' && cmd.name == "S") {
                 const std::size_t reg_start = i;
-                while (i < s.size() && is_digit(s[i])) ++i;
+                while (i < s.size() && is_digit(s[i]))
+                    ++i;
                 if (i == reg_start) {
                     result.error = AtParseError::bad_command;
                     return result;
@@ -192,7 +214,8 @@ AtLine parse_at_line(std::string_view line) {
                 } else if (i < s.size() && s[i] == '=') {
                     ++i;
                     const std::size_t v = i;
-                    while (i < s.size() && is_digit(s[i])) ++i;
+                    while (i < s.size() && is_digit(s[i]))
+                        ++i;
                     AtArg arg;
                     if (!parse_decimal(s.substr(v, i - v), arg.number)) {
                         result.error = AtParseError::bad_argument;
@@ -208,7 +231,8 @@ AtLine parse_at_line(std::string_view line) {
                 ++i;
             } else {
                 const std::size_t v = i;
-                while (i < s.size() && is_digit(s[i])) ++i;
+                while (i < s.size() && is_digit(s[i]))
+                    ++i;
                 if (i > v) {
                     AtArg arg;
                     if (!parse_decimal(s.substr(v, i - v), arg.number)) {
@@ -222,14 +246,16 @@ AtLine parse_at_line(std::string_view line) {
                 }
             }
             skip_spaces();
-            if (i < s.size() && s[i] == ';') ++i;
+            if (i < s.size() && s[i] == ';')
+                ++i;
         } else {
             result.error = AtParseError::bad_command;
             return result;
         }
         result.commands.push_back(std::move(cmd));
     }
-    if (result.commands.empty()) result.commands.push_back(AtCommand{});
+    if (result.commands.empty())
+        result.commands.push_back(AtCommand{});
     return result;
 }
 

@@ -48,11 +48,11 @@ struct AtCommand {
 
 enum class AtParseError {
     none,
-    not_at,          // does not start with "AT"
-    too_long,        // over kMaxCommandLine characters
-    unterminated,    // a '"' without its closing quote
-    bad_argument,    // junk after a closing quote, or a quote in the middle of a token
-    bad_command,     // unknown character where a command name should be
+    not_at,        // does not start with "AT"
+    too_long,      // over kMaxCommandLine characters
+    unterminated,  // a '"' without its closing quote
+    bad_argument,  // junk after a closing quote, or a quote in the middle of a token
+    bad_command,   // unknown character where a command name should be
 };
 
 struct AtLine {

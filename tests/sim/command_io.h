@@ -42,13 +42,13 @@ const char* text(int code);
 }  // namespace cme
 
 struct PayloadSpec {
-    std::size_t exact = 0;       // > 0: exactly this many bytes (#SSENDEXT, #HTTPSND)
-    bool ctrl_z = false;         // true: up to Ctrl-Z, ESC cancels (#SSEND)
-    std::size_t max = 1500;      // cap for ctrl_z mode
+    std::size_t exact = 0;   // > 0: exactly this many bytes (#SSENDEXT, #HTTPSND)
+    bool ctrl_z = false;     // true: up to Ctrl-Z, ESC cancels (#SSEND)
+    std::size_t max = 1500;  // cap for ctrl_z mode
 };
 
 class CommandIo {
-public:
+  public:
     virtual ~CommandIo() = default;
     // An intermediate response line: "\r\n<line>\r\n".
     virtual void info(std::string_view line) = 0;

@@ -18,22 +18,25 @@
 namespace telit_sim {
 
 class Random {
-public:
+  public:
     explicit Random(uint64_t seed) : gen_(seed) {}
     double uniform() { return std::uniform_real_distribution<double>(0.0, 1.0)(gen_); }
     // True with probability p (p <= 0 never draws, p >= 1 always true).
     bool chance(double p) {
-        if (p <= 0) return false;
-        if (p >= 1) return true;
+        if (p <= 0)
+            return false;
+        if (p >= 1)
+            return true;
         return uniform() < p;
     }
     // Uniform integer in [0, n); 0 when n == 0.
     std::size_t below(std::size_t n) {
-        if (n == 0) return 0;
+        if (n == 0)
+            return 0;
         return std::uniform_int_distribution<std::size_t>(0, n - 1)(gen_);
     }
 
-private:
+  private:
     std::mt19937_64 gen_;
 };
 

@@ -19,12 +19,15 @@ const std::vector<LinkProfile>& link_profiles() {
 
 std::optional<LinkProfile> find_profile(std::string_view name) {
     for (const auto& p : link_profiles()) {
-        if (p.name == name) return p;
+        if (p.name == name)
+            return p;
     }
     return std::nullopt;
 }
 
-std::size_t segments_for(std::size_t payload) { return (payload + kMss - 1) / kMss; }
+std::size_t segments_for(std::size_t payload) {
+    return (payload + kMss - 1) / kMss;
+}
 
 std::size_t bytes_on_air(std::size_t payload) {
     return payload + kPacketOverhead * segments_for(payload);
@@ -52,13 +55,19 @@ double LinkModel::close_connection(double t) {
 }
 
 double LinkModel::transfer(double t, std::size_t payload, double kbps, double& pipe_free,
-                           AirDirection& dir) {
-    if (payload == 0) return t + one_way();
-    const std::size_t segs = segments_for(payload);
-    std::size_t air = bytes_on_air(payload);
+                           AirDirection& dir, StreamTail* tail) {
+    if (payload == 0)
+        return t + one_way();
+    // Bytes that fit into the partly filled last segment of a stream still on the link.
+    std::size_t filled = 0;
+    if (tail && t <= tail->busy_until)
+        filled = std::min(tail->room, payload);
+    const std::size_t fresh = payload - filled;
+    const std::size_t segs = segments_for(fresh);
+    std::size_t air = payload + kPacketOverhead * segs;
     double extra = 0;
     if (loss_ > 0) {
-        std::size_t left = payload;
+        std::size_t left = fresh;
         for (std::size_t i = 0; i < segs; ++i) {
             const std::size_t seg = std::min(left, kMss);
             left -= seg;
@@ -80,21 +89,26 @@ double LinkModel::transfer(double t, std::size_t payload, double kbps, double& p
     const double start = std::max(t, pipe_free);
     pipe_free = start + duration;
     stats_.transfer_time_s += duration;
+    if (tail) {
+        tail->room = segs > 0 ? segs * kMss - fresh : tail->room - filled;
+        tail->busy_until = pipe_free;
+    }
     const double arrival = pipe_free + extra + one_way();
     mark_active(t, arrival);
     return arrival;
 }
 
-double LinkModel::send_up(double t, std::size_t payload) {
-    return transfer(t, payload, profile_.up_kbps, up_free_, stats_.up);
+double LinkModel::send_up(double t, std::size_t payload, StreamTail* tail) {
+    return transfer(t, payload, profile_.up_kbps, up_free_, stats_.up, tail);
 }
 
-double LinkModel::send_down(double t, std::size_t payload) {
-    return transfer(t, payload, profile_.down_kbps, down_free_, stats_.down);
+double LinkModel::send_down(double t, std::size_t payload, StreamTail* tail) {
+    return transfer(t, payload, profile_.down_kbps, down_free_, stats_.down, tail);
 }
 
 void LinkModel::mark_active(double start, double end) {
-    if (end <= busy_until_) return;
+    if (end <= busy_until_)
+        return;
     stats_.air_time_s += end - std::max(start, busy_until_);
     busy_until_ = end;
 }

@@ -31,7 +31,7 @@ struct LinkProfile {
     double down_kbps;  // kbit/s = 1000 bit/s
     double up_kbps;
     double rtt_ms;
-    int cops_act;      // access technology reported by +COPS?
+    int cops_act;  // access technology reported by +COPS?
     std::string note;
 };
 
@@ -44,8 +44,15 @@ inline constexpr std::size_t kPacketOverhead = 40;  // IPv4 20 + TCP 20
 std::size_t segments_for(std::size_t payload);
 std::size_t bytes_on_air(std::size_t payload);
 
+// The last, partly filled segment of a byte stream that is still being sent: bytes that follow
+// while it is on the link fill it before a new segment (and its 40 bytes) is needed.
+struct StreamTail {
+    std::size_t room = 0;
+    double busy_until = -1;
+};
+
 class LinkModel {
-public:
+  public:
     LinkModel(LinkProfile profile, double loss, Random& random, Stats& stats);
 
     const LinkProfile& profile() const { return profile_; }
@@ -61,16 +68,17 @@ public:
 
     // Sends payload bytes device -> network, starting no earlier than t. Returns the simulated
     // time the last byte arrives at the far end (serialisation + RTT/2 + resends).
-    double send_up(double t, std::size_t payload);
+    double send_up(double t, std::size_t payload, StreamTail* tail = nullptr);
     // Sends payload bytes network -> device, starting no earlier than t. Returns the arrival time
     // of the last byte at the modem.
-    double send_down(double t, std::size_t payload);
+    double send_down(double t, std::size_t payload, StreamTail* tail = nullptr);
 
     // Records [start, end] as time the link was busy (union over all activity).
     void mark_active(double start, double end);
 
-private:
-    double transfer(double t, std::size_t payload, double kbps, double& pipe_free, AirDirection& dir);
+  private:
+    double transfer(double t, std::size_t payload, double kbps, double& pipe_free,
+                    AirDirection& dir, StreamTail* tail);
 
     LinkProfile profile_;
     double loss_;

@@ -10,8 +10,12 @@ double (*g_wall)(void*) = nullptr;
 void* g_ctx = nullptr;
 }  // namespace
 
-void set_log_level(int level) { g_level = level; }
-int log_level() { return g_level; }
+void set_log_level(int level) {
+    g_level = level;
+}
+int log_level() {
+    return g_level;
+}
 
 void set_log_clock(double (*sim_now)(void*), double (*wall_now)(void*), void* ctx) {
     g_sim = sim_now;
@@ -20,7 +24,8 @@ void set_log_clock(double (*sim_now)(void*), double (*wall_now)(void*), void* ct
 }
 
 void log(int level, const char* fmt, ...) {
-    if (level > g_level) return;
+    if (level > g_level)
+        return;
     char msg[2048];
     va_list ap;
     va_start(ap, fmt);

@@ -14,7 +14,7 @@
 namespace telit_sim {
 
 class Scheduler {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     Scheduler(boost::asio::io_context& io, double time_scale);
@@ -27,11 +27,13 @@ public:
 
     // Runs fn at simulated time t (at once, from the loop, if t is past). Returns an id.
     uint64_t at(double t, std::function<void()> fn);
-    uint64_t after(double delay, std::function<void()> fn) { return at(now() + delay, std::move(fn)); }
+    uint64_t after(double delay, std::function<void()> fn) {
+        return at(now() + delay, std::move(fn));
+    }
     void cancel(uint64_t id);
     std::size_t pending() const { return events_.size(); }
 
-private:
+  private:
     void arm();
     void fire();
 

@@ -29,7 +29,7 @@ std::runtime_error sys_error(const std::string& what) {
 // Reads and writes one stream; the read loop stops on error or EOF.
 template <typename Stream>
 class StreamPump {
-public:
+  public:
     explicit StreamPump(Stream stream) : stream_(std::move(stream)) {}
 
     Stream& stream() { return stream_; }
@@ -37,15 +37,17 @@ public:
     void read_loop(std::function<void(const uint8_t*, std::size_t)> on_data,
                    std::function<void()> on_end, std::shared_ptr<bool> alive) {
         stream_.async_read_some(
-            asio::buffer(buf_), [this, on_data, on_end, alive](boost::system::error_code ec,
-                                                               std::size_t n) {
-                if (!*alive) return;
+            asio::buffer(buf_),
+            [this, on_data, on_end, alive](boost::system::error_code ec, std::size_t n) {
+                if (!*alive)
+                    return;
                 if (ec) {
                     on_end();
                     return;
                 }
                 on_data(buf_.data(), n);
-                if (*alive) read_loop(on_data, on_end, alive);
+                if (*alive)
+                    read_loop(on_data, on_end, alive);
             });
     }
 
@@ -62,7 +64,7 @@ public:
                           });
     }
 
-private:
+  private:
     Stream stream_;
     std::array<uint8_t, 4096> buf_{};
     std::vector<uint8_t> out_;
@@ -71,10 +73,11 @@ private:
 // ---- pseudo-terminal -------------------------------------------------------------------------
 
 class PtyEndpoint : public SerialEndpoint {
-public:
+  public:
     PtyEndpoint(asio::io_context& io, std::string link) : link_(std::move(link)) {
         const int master = posix_openpt(O_RDWR | O_NOCTTY);
-        if (master < 0) throw sys_error("posix_openpt");
+        if (master < 0)
+            throw sys_error("posix_openpt");
         if (grantpt(master) != 0 || unlockpt(master) != 0) {
             ::close(master);
             throw sys_error("grantpt/unlockpt");
@@ -116,8 +119,10 @@ public:
 
     void start(Handlers h) override {
         handlers_ = std::move(h);
-        if (handlers_.on_connect) handlers_.on_connect();
-        pump_->read_loop(handlers_.on_data, [this] { on_read_error(); }, alive_);
+        if (handlers_.on_connect)
+            handlers_.on_connect();
+        pump_->read_loop(
+            handlers_.on_data, [this] { on_read_error(); }, alive_);
     }
     bool connected() const override { return *alive_; }
     void write(const uint8_t* data, std::size_t len, WriteDone done) override {
@@ -126,20 +131,23 @@ public:
     bool eof_is_final() const override { return true; }
     std::string describe() const override { return "pty " + slave_path_ + " (link " + link_ + ")"; }
     void close() override {
-        if (!*alive_) return;
+        if (!*alive_)
+            return;
         *alive_ = false;
         boost::system::error_code ec;
         pump_->stream().close(ec);
-        if (slave_ >= 0) ::close(slave_);
+        if (slave_ >= 0)
+            ::close(slave_);
         slave_ = -1;
         ::unlink(link_.c_str());
     }
 
-private:
+  private:
     void on_read_error() {
         // With our own slave descriptor open this does not happen on Linux; treat it as the end.
         std::fprintf(stderr, "telit-sim: pty read failed\n");
-        if (handlers_.on_disconnect) handlers_.on_disconnect();
+        if (handlers_.on_disconnect)
+            handlers_.on_disconnect();
     }
 
     std::string link_;
@@ -154,7 +162,7 @@ private:
 
 template <typename Protocol>
 class ListenEndpoint : public SerialEndpoint {
-public:
+  public:
     ListenEndpoint(asio::io_context& io, typename Protocol::endpoint ep, std::string what)
         : io_(io), acceptor_(io), what_(std::move(what)) {
         acceptor_.open(ep.protocol());
@@ -187,28 +195,34 @@ public:
         drop_client();
     }
 
-private:
+  private:
     void accept() {
-        if (closed_) return;
+        if (closed_)
+            return;
         acceptor_.async_accept([this](boost::system::error_code ec, typename Protocol::socket s) {
-            if (closed_) return;
+            if (closed_)
+                return;
             if (ec) {
                 accept();
                 return;
             }
             client_alive_ = std::make_shared<bool>(true);
             pump_.emplace(std::move(s));
-            if (handlers_.on_connect) handlers_.on_connect();
-            pump_->read_loop(handlers_.on_data, [this] { on_client_end(); }, client_alive_);
+            if (handlers_.on_connect)
+                handlers_.on_connect();
+            pump_->read_loop(
+                handlers_.on_data, [this] { on_client_end(); }, client_alive_);
         });
     }
     void on_client_end() {
         drop_client();
-        if (handlers_.on_disconnect) handlers_.on_disconnect();
+        if (handlers_.on_disconnect)
+            handlers_.on_disconnect();
         accept();  // the next client (a restarted QEMU)
     }
     void drop_client() {
-        if (client_alive_) *client_alive_ = false;
+        if (client_alive_)
+            *client_alive_ = false;
         if (pump_) {
             boost::system::error_code ec;
             pump_->stream().close(ec);
@@ -225,15 +239,16 @@ private:
 };
 
 class UnixEndpoint : public ListenEndpoint<asio::local::stream_protocol> {
-public:
+  public:
     UnixEndpoint(asio::io_context& io, const std::string& path)
         : ListenEndpoint(io, prepare(path), "unix " + path), path_(path) {}
     ~UnixEndpoint() override { ::unlink(path_.c_str()); }
 
-private:
+  private:
     static asio::local::stream_protocol::endpoint prepare(const std::string& path) {
         struct stat st {};
-        if (::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(path.c_str());
+        if (::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode))
+            ::unlink(path.c_str());
         return asio::local::stream_protocol::endpoint(path);
     }
     std::string path_;
@@ -242,11 +257,12 @@ private:
 // ---- stdin / stdout --------------------------------------------------------------------------
 
 class StdioEndpoint : public SerialEndpoint {
-public:
+  public:
     explicit StdioEndpoint(asio::io_context& io) {
         const int in = ::dup(STDIN_FILENO);
         const int out = ::dup(STDOUT_FILENO);
-        if (in < 0 || out < 0) throw sys_error("dup");
+        if (in < 0 || out < 0)
+            throw sys_error("dup");
         in_.emplace(asio::posix::stream_descriptor(io, in));
         out_.emplace(asio::posix::stream_descriptor(io, out));
     }
@@ -254,11 +270,16 @@ public:
 
     void start(Handlers h) override {
         handlers_ = std::move(h);
-        if (handlers_.on_connect) handlers_.on_connect();
-        in_->read_loop(handlers_.on_data, [this] {
-            in_open_ = false;
-            if (handlers_.on_disconnect) handlers_.on_disconnect();
-        }, alive_);
+        if (handlers_.on_connect)
+            handlers_.on_connect();
+        in_->read_loop(
+            handlers_.on_data,
+            [this] {
+                in_open_ = false;
+                if (handlers_.on_disconnect)
+                    handlers_.on_disconnect();
+            },
+            alive_);
     }
     bool connected() const override { return *alive_; }
     void write(const uint8_t* data, std::size_t len, WriteDone done) override {
@@ -267,14 +288,15 @@ public:
     bool eof_is_final() const override { return true; }
     std::string describe() const override { return "stdio"; }
     void close() override {
-        if (!*alive_) return;
+        if (!*alive_)
+            return;
         *alive_ = false;
         boost::system::error_code ec;
         in_->stream().close(ec);
         out_->stream().close(ec);
     }
 
-private:
+  private:
     std::optional<StreamPump<asio::posix::stream_descriptor>> in_, out_;
     Handlers handlers_;
     bool in_open_ = true;
@@ -291,7 +313,8 @@ std::unique_ptr<SerialEndpoint> make_tcp_endpoint(asio::io_context& io, const st
                                                   uint16_t port) {
     asio::ip::tcp::resolver resolver(io);
     auto results = resolver.resolve(host, std::to_string(port));
-    if (results.empty()) throw std::runtime_error("cannot resolve " + host);
+    if (results.empty())
+        throw std::runtime_error("cannot resolve " + host);
     return std::make_unique<ListenEndpoint<asio::ip::tcp>>(
         io, results.begin()->endpoint(), "tcp " + host + ":" + std::to_string(port));
 }

@@ -13,7 +13,7 @@
 namespace telit_sim {
 
 class SerialEndpoint {
-public:
+  public:
     struct Handlers {
         std::function<void(const uint8_t* data, std::size_t len)> on_data;
         std::function<void()> on_connect;     // a client attached (also once for pty/stdio)

@@ -82,10 +82,12 @@ std::string Stats::to_json(const RunInfo& info) const {
 bool Stats::write_file(const std::string& path, const RunInfo& info) const {
     const std::string tmp = path + ".tmp";
     std::FILE* f = std::fopen(tmp.c_str(), "w");
-    if (!f) return false;
+    if (!f)
+        return false;
     const std::string text = to_json(info);
     const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    if (std::fclose(f) != 0 || !ok) return false;
+    if (std::fclose(f) != 0 || !ok)
+        return false;
     return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 

@@ -19,7 +19,8 @@ void Uart::on_endpoint_data(const uint8_t* data, std::size_t len) {
     rx_free_ = start + static_cast<double>(len) / bytes_per_second();
     std::string copy(reinterpret_cast<const char*>(data), len);
     sched_.at(rx_free_, [this, copy = std::move(copy), now] {
-        if (rx_) rx_(reinterpret_cast<const uint8_t*>(copy.data()), copy.size(), now);
+        if (rx_)
+            rx_(reinterpret_cast<const uint8_t*>(copy.data()), copy.size(), now);
     });
 }
 
@@ -33,12 +34,14 @@ void Uart::on_endpoint_disconnect() {}
 void Uart::send(std::string_view bytes, std::function<void(double)> sent) {
     queue_.insert(queue_.end(), bytes.begin(), bytes.end());
     queued_total_ += bytes.size();
-    if (sent) marks_.emplace_back(queued_total_, std::move(sent));
+    if (sent)
+        marks_.emplace_back(queued_total_, std::move(sent));
     pump();
 }
 
 void Uart::pump() {
-    if (writing_ || waiting_ || queue_.empty()) return;
+    if (writing_ || waiting_ || queue_.empty())
+        return;
     const double now = sched_.now();
     if (tx_free_ > now) {
         waiting_ = true;

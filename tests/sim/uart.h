@@ -18,7 +18,7 @@
 namespace telit_sim {
 
 class Uart {
-public:
+  public:
     // on_rx(data, len, t_first): bytes from the device, delivered after their transfer time;
     // t_first is the simulated time their first byte started to arrive.
     using RxHandler = std::function<void(const uint8_t*, std::size_t, double t_first)>;
@@ -41,7 +41,7 @@ public:
     bool tx_idle() const { return queue_.empty() && !writing_; }
     std::size_t tx_queued() const { return queue_.size(); }
 
-private:
+  private:
     void pump();
     void write_chunk();
 

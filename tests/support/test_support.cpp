@@ -18,6 +18,7 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+    if (std::getenv("FERRY_KEEP_TEST_DIRS")) return;  // for looking at logs after a failure
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
 }

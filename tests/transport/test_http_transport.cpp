@@ -15,8 +15,10 @@
 #include <fstream>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "api/http_message.h"
 #include "client/http_client.h"
@@ -89,8 +91,30 @@ class TestApp : public ferry::api::HttpApp {
         }
         return response;
     }
+    // "/later" is answered from another thread after kLaterDelay, as the app answers a device
+    // poll once the store has committed; everything else right away.
+    void handle_async(const HttpRequest& request, ferry::api::Responder respond) override {
+        if (request.path() != "/later")
+            return HttpApp::handle_async(request, std::move(respond));
+        std::lock_guard lock(later_mutex);
+        later_threads.emplace_back([respond = std::move(respond)] {
+            std::this_thread::sleep_for(kLaterDelay);
+            HttpResponse response;
+            response.body = "later";
+            respond(std::move(response));
+        });
+    }
     void on_connection_open() override { ++opened; }
     void on_connection_close() override { ++closed; }
+
+    static constexpr auto kLaterDelay = 1300ms;  // longer than header_timeout in test_options()
+    std::mutex later_mutex;
+    std::vector<std::thread> later_threads;
+
+    ~TestApp() override {
+        for (auto& thread : later_threads)
+            thread.join();
+    }
 };
 
 ServerOptions test_options() {
@@ -655,6 +679,60 @@ TEST_CASE("IPv6 and IPv4 endpoints side by side", "[transport]") {
     CHECK(response.header("x-remote")->starts_with("[::1]:"));
     HttpClient v4(server.url(1));
     CHECK(v4.request("GET", "/echo").status == 200);
+}
+
+TEST_CASE("a slow body is cut off after body_timeout", "[transport]") {
+    ServerOptions options = test_options();
+    options.header_timeout = 5s;  // so that only the body's own deadline can end it in time
+    options.body_timeout = 1s;
+    RunningServer server(options);
+    RawConnection raw(server.port());
+    auto begin = Clock::now();
+    raw.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+    bool closed = false;
+    std::string wire = raw.read_until_close(5000ms, closed);
+    auto elapsed = Clock::now() - begin;
+    CHECK(closed);
+    CHECK(wire.empty());
+    CHECK(elapsed >= 900ms);
+    CHECK(elapsed < 3000ms);
+}
+
+TEST_CASE("an answer the app gives later, from another thread, goes out in order", "[transport]") {
+    RunningServer server;  // header_timeout 1 s: shorter than the app takes
+    HttpClient client(server.url());
+    auto later = client.request("GET", "/later");
+    CHECK(later.status == 200);
+    CHECK(later.body == "later");
+    CHECK(client.request("GET", "/echo").status == 200);  // same connection, still in step
+    CHECK(server.app.opened == 1);
+
+    RawConnection raw(server.port());
+    raw.send(
+        "GET /later HTTP/1.1\r\nHost: t\r\n\r\n"
+        "GET /echo?n=2 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    bool closed = false;
+    std::string wire = raw.read_until_close(5000ms, closed);
+    CHECK(closed);
+    auto first = wire.find("\r\n\r\nlater");
+    auto second = wire.find("X-Target: /echo?n=2");
+    CHECK(first != std::string::npos);
+    CHECK(second != std::string::npos);
+    CHECK(first < second);
+}
+
+TEST_CASE("stop() waits for an answer the app still owes", "[transport]") {
+    auto server = std::make_unique<RunningServer>();
+    auto later = std::async(std::launch::async, [url = server->url()] {
+        HttpClient client(url);
+        return client.request("GET", "/later");
+    });
+    std::this_thread::sleep_for(200ms);  // the request is with the app now
+    server->stop();
+    auto response = later.get();
+    CHECK(response.status == 200);
+    CHECK(response.body == "later");
+    CHECK(server->app.closed == 1);
 }
 
 TEST_CASE("endpoint strings", "[transport]") {

@@ -12,6 +12,8 @@ namespace {
 // Counters are reserved in blocks: one boot-log record per block, not per poll, and a reset
 // skips the rest of the block, so a counter is never used twice.
 constexpr uint64_t kCounterBlock = 256;
+constexpr uint32_t kMinChunk = 1024;
+constexpr uint32_t kGoodChunksToGrow = 4;
 
 }  // namespace
 
@@ -180,8 +182,11 @@ int Agent::take_offer(const PollAnswer& a) {
     offer_ = a;
     if (offer_.chunk > buf_len_) offer_.chunk = static_cast<uint32_t>(buf_len_);
     offer_.chunk -= offer_.chunk % port_.flash.geometry->program_unit;
+    if (offer_.chunk < kMinChunk) offer_.chunk = kMinChunk;
     downloading_ = true;
     chunk_failures_ = 0;
+    chunk_ = offer_.chunk;
+    chunk_successes_ = 0;
     due_ms_ = now();
     return kAgentWorked;
 }
@@ -204,7 +209,7 @@ int Agent::download_chunk() {
         due_ms_ = now();
         return kAgentWorked;
     }
-    uint32_t n = offer_.size - at < offer_.chunk ? offer_.size - at : offer_.chunk;
+    uint32_t n = offer_.size - at < chunk_ ? offer_.size - at : chunk_;
     char range[40];
     TextOut rg(range, sizeof range);
     rg.put("bytes=").num(at).put_char('-').num(at + n - 1);
@@ -215,7 +220,20 @@ int Agent::download_chunk() {
     HttpResult res;
     int err = http_.get(target, cfg_.range_in_query ? nullptr : range, buf_, buf_len_, &res);
     bool ok = err == FERRY_OK && res.status == 206 && res.body_len == n;
+    if (!ok && res.status == 206 && res.body_len > 0 && res.body_len < n) {
+        // The link dropped mid-chunk: keep the whole program units that arrived.
+        const uint32_t unit = port_.flash.geometry->program_unit;
+        const uint32_t usable = res.body_len - res.body_len % unit;
+        if (usable > 0 && installer_.write(at, buf_, usable) == FERRY_OK) chunk_failures_ = 0;
+    }
     if (!ok) {
+        chunk_successes_ = 0;
+        // Only a lost answer or a broken body cost data; a refused command (+CME ERROR before
+        // anything was sent) does not, and keeps the chunk size.
+        const bool data_lost = err == FERRY_ERR_TIMEOUT || err == FERRY_ERR_IO || res.status == 206;
+        if (data_lost && chunk_ / 2 >= kMinChunk) {
+            chunk_ = chunk_ / 2 - (chunk_ / 2) % port_.flash.geometry->program_unit;
+        }
         // 403: the link expired; a fresh poll gets a new one for the same release, and the
         // download resumes where the boot log says.
         if (err == FERRY_OK && (res.status == 403 || res.status == 404 || res.status == 416)) {
@@ -232,6 +250,10 @@ int Agent::download_chunk() {
     }
     chunk_failures_ = 0;
     backoff_s_ = 0;
+    if (++chunk_successes_ >= kGoodChunksToGrow && chunk_ < offer_.chunk) {
+        chunk_ = chunk_ * 2 > offer_.chunk ? offer_.chunk : chunk_ * 2;
+        chunk_successes_ = 0;
+    }
     err = installer_.write(at, buf_, n);
     if (err) {
         downloading_ = false;

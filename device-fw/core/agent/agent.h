@@ -93,6 +93,10 @@ private:
     bool downloading_ = false;
     PollAnswer offer_{};
     uint32_t chunk_failures_ = 0;
+    // Range size now: halved after a failed chunk (a dropped chunk is paid for whole), grown
+    // back after a run of good ones, never above the offer's or below kMinChunk.
+    uint32_t chunk_ = 0;
+    uint32_t chunk_successes_ = 0;
 };
 
 }  // namespace ferry

@@ -17,7 +17,9 @@ class HttpTransport {
 public:
     // GET `target` (path and query). `range` is an optional "bytes=a-b" sent as a Range
     // header (nullptr: none). Returns 0 with *out filled, or a negative error (link down,
-    // timeout, malformed answer, body larger than body_max).
+    // timeout, malformed answer, body larger than body_max). After an error mid-body, *out
+    // still tells the status and how many bytes from the body's start arrived intact, so a
+    // download can keep them instead of paying for them again.
     virtual int get(const char* target, const char* range, uint8_t* body, size_t body_max,
                     HttpResult* out) = 0;
     // Bytes moved over the link so far (for reports); 0 when unknown.

@@ -102,7 +102,8 @@ void AtEngine::dispatch_urc(const char* line) {
 
 void AtEngine::wait_gap() {
     if (!have_final_) return;
-    while (clock_.millis(clock_.ctx) - last_final_ms_ < kAtCommandGapMs) clock_.idle(clock_.ctx);
+    // Strictly more than the gap: a millisecond tick can be most of a millisecond late.
+    while (clock_.millis(clock_.ctx) - last_final_ms_ <= kAtCommandGapMs) clock_.idle(clock_.ctx);
 }
 
 int AtEngine::write_all(const uint8_t* data, size_t len, uint32_t deadline) {

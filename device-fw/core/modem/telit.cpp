@@ -10,7 +10,6 @@ namespace ferry {
 namespace {
 
 constexpr uint32_t kShortTimeoutMs = 2000;
-constexpr int kCmeContextAlreadyActive = 555;  // "context already activated": fine
 
 bool starts_with(const char* s, const char* p) { return strncmp(s, p, strlen(p)) == 0; }
 
@@ -26,6 +25,16 @@ void copy_value(const char* v, char* out, size_t out_len) {
 }
 
 bool registered(int stat) { return stat == 1 || stat == 5; }  // home or roaming
+
+// "#SGACT: <cid>,<stat>" lines; context 1 active?
+bool context_active(AtEngine& at) {
+    AtResponse r;
+    if (at.command("AT#SGACT?", kShortTimeoutMs, &r) != kAtOk) return false;
+    for (const char* p = r.text; (p = strstr(p, "#SGACT: 1,")) != nullptr; p += 10) {
+        if (p[10] == '1') return true;
+    }
+    return false;
+}
 
 }  // namespace
 
@@ -64,16 +73,23 @@ int telit_bring_up(AtEngine& at, const ClockPort& clock, const ModemConfig& cfg,
         const uint32_t pause = clock.millis(clock.ctx);
         while (clock.millis(clock.ctx) - pause < 2000) clock.idle(clock.ctx);
     }
-    char line[128];
-    TextOut cgd(line, sizeof line);
-    cgd.put("AT+CGDCONT=1,\"IP\",\"").put(cfg.apn).put("\"");
-    if (cgd.overflow()) return FERRY_ERR_INVALID;
-    err = at.command(line, kShortTimeoutMs, &r);
-    if (err != kAtOk) return err;
-    err = at.command("AT#SGACT=1,1", cfg.activation_timeout_ms, &r);
-    if (err == kAtCmeError && r.cme == kCmeContextAlreadyActive) err = kAtOk;
-    if (err != kAtOk) return err;
-    if (const char* ip = r.find("#SGACT:")) copy_value(ip, info->ip, sizeof info->ip);
+    // An active context (the MCU was reset, the module was not) is fine and may not be
+    // redefined (+CGDCONT on an active context is refused). The error code for "already
+    // activated" differs between module families, so ask for the state instead of a code.
+    if (!context_active(at)) {
+        char line[128];
+        TextOut cgd(line, sizeof line);
+        cgd.put("AT+CGDCONT=1,\"IP\",\"").put(cfg.apn).put("\"");
+        if (cgd.overflow()) return FERRY_ERR_INVALID;
+        err = at.command(line, kShortTimeoutMs, &r);
+        if (err != kAtOk) return err;
+        err = at.command("AT#SGACT=1,1", cfg.activation_timeout_ms, &r);
+        if (err == kAtOk) {
+            if (const char* ip = r.find("#SGACT:")) copy_value(ip, info->ip, sizeof info->ip);
+        } else if (!context_active(at)) {
+            return err;
+        }
+    }
     // IMEI: plain digits from +CGSN on most parts, "#CGSN: <imei>" on the ME310.
     if (at.command("AT+CGSN", kShortTimeoutMs, &r) == kAtOk && r.len > 0) {
         const char* v = r.find("+CGSN:");
@@ -126,19 +142,35 @@ int TelitHttpClient::get(const char* target, const char* range, uint8_t* body, s
     const char* last = strrchr(ring, ',');
     long size = last ? atol(last + 1) : -1;
     if (out->status == 0) return FERRY_ERR_TIMEOUT;  // no answer within the module's timeout
-    // Ferry always sends Content-Length; data_size 0 with a body means it was lost on the way.
     if (size < 0 || static_cast<size_t>(size) > body_max) return FERRY_ERR_NOSPC;
+    // data_size 0: the length did not reach the module (ferryd always sends Content-Length).
+    // The body may still be there: read pieces until the module says there is no more.
+    const bool unknown = size == 0;
+    const uint32_t total = unknown ? static_cast<uint32_t>(body_max) : static_cast<uint32_t>(size);
     uint32_t got = 0;
-    while (got < static_cast<uint32_t>(size)) {
-        uint32_t want = static_cast<uint32_t>(size) - got;
+    while (got < total) {
+        uint32_t want = total - got;
         if (want > 1500) want = 1500;
         TextOut rcv(line, sizeof line);
         rcv.put("AT#HTTPRCV=0,").num(want < 64 ? 64 : want);  // 64 is the smallest maxByte
         int n = at_.command_read_binary(line, "<<<", body + got, want, timeout_ms_, &r);
-        if (n < 0) return n;
-        if (n == 0) return FERRY_ERR_IO;
+        // A +CME ERROR on a read is usually passing; the body is still in the module, and
+        // asking again costs a command, not a new download of the chunk.
+        for (int retry = 0; retry < 2 && n == kAtCmeError && !unknown; ++retry) {
+            n = at_.command_read_binary(line, "<<<", body + got, want, timeout_ms_, &r);
+        }
+        if (n <= 0 && unknown && got > 0) break;  // read past the end: that was all of it
+        if (n < 0) {
+            out->body_len = got;  // what arrived before the link failed is still good
+            return n;
+        }
+        if (n == 0) {
+            out->body_len = got;
+            return FERRY_ERR_IO;
+        }
         got += static_cast<uint32_t>(n);
         received_ += static_cast<uint32_t>(n);
+        if (unknown && static_cast<uint32_t>(n) < want) break;
     }
     out->body_len = got;
     return FERRY_OK;
@@ -189,21 +221,27 @@ int TelitSocketClient::exchange(const char* target, const char* range, uint8_t* 
     if (err != kAtOk) return err;
     reader_.reset(body, body_max);
     uint8_t piece[1500];
+    uint32_t quiet_ms = 0;  // time spent waiting without data, bounded by timeout_ms_
     while (!reader_.done()) {
-        // Read what is there; when nothing is, wait for SRING (or the link to drop).
+        data_waiting_ = false;
         int n = at_.command_read_binary("AT#SRECV=1,1500", "#SRECV:", piece, sizeof piece, timeout_ms_, &r);
-        if (n < 0 && carrier_lost_) return FERRY_ERR_IO;
-        if (n <= 0) {
-            char ring[48];
-            if (carrier_lost_) return FERRY_ERR_IO;
-            if (at_.wait_urc("SRING:", ring, sizeof ring, timeout_ms_) != kAtOk) {
-                return carrier_lost_ ? FERRY_ERR_IO : FERRY_ERR_TIMEOUT;
-            }
+        if (n > 0) {
+            quiet_ms = 0;
+            received_ += static_cast<uint32_t>(n);
+            int used = reader_.feed(piece, static_cast<size_t>(n));
+            if (used < 0) return used;
             continue;
         }
-        received_ += static_cast<uint32_t>(n);
-        int used = reader_.feed(piece, static_cast<size_t>(n));
-        if (used < 0) return used;
+        if (carrier_lost_) return FERRY_ERR_IO;
+        if (n == kAtTimeout) return FERRY_ERR_TIMEOUT;
+        // Nothing buffered yet. An SRING may already have come in the middle of the last
+        // command (then it went to on_urc); otherwise wait for one, a slice at a time, and
+        // ask again after each slice in case a URC was lost.
+        if (data_waiting_) continue;
+        if (quiet_ms >= timeout_ms_) return FERRY_ERR_TIMEOUT;
+        char ring[48];
+        const uint32_t slice = timeout_ms_ - quiet_ms < 5000 ? timeout_ms_ - quiet_ms : 5000;
+        if (at_.wait_urc("SRING:", ring, sizeof ring, slice) != kAtOk) quiet_ms += slice;
     }
     out->status = reader_.status();
     out->body_len = static_cast<uint32_t>(reader_.body_len());
@@ -224,7 +262,10 @@ int TelitSocketClient::get(const char* target, const char* range, uint8_t* body,
         int err = exchange(target, range, body, body_max, out);
         if (err == FERRY_OK) return FERRY_OK;
         close();
-        if (err != FERRY_ERR_IO) return err;
+        // Part of a body already arrived: give it to the caller rather than fetch it again.
+        out->status = reader_.status();
+        out->body_len = static_cast<uint32_t>(reader_.body_len());
+        if (out->body_len > 0 || err != FERRY_ERR_IO) return err;
     }
     return FERRY_ERR_IO;
 }

@@ -182,6 +182,7 @@ int cmd_run(const Options& o) {
     const bool until_rollback = o.has("until-rollback");
     const double timeout_s = std::stod(o.get("timeout", "600"));
     const std::string status_path = o.get("status");
+    const bool verbose = o.has("verbose");
     const auto started = std::chrono::steady_clock::now();
 
     host::HostSerial serial(o.get("serial"));
@@ -247,6 +248,13 @@ int cmd_run(const Options& o) {
         while (!reboot) {
             int r = agent.step();
             if (r == kAgentReboot) reboot = true;
+            if (r < 0) {
+                std::fprintf(stderr, "ferry-sim %s: step failed (%d)%s at %u\n", id.c_str(), r,
+                             agent.downloading() ? " while downloading" : "", log.state().install_progress);
+            } else if (verbose && r == kAgentWorked) {
+                std::fprintf(stderr, "ferry-sim %s: step ok, %s, progress %u\n", id.c_str(),
+                             agent.downloading() ? "downloading" : "polling", log.state().install_progress);
+            }
             if (!until_version.empty() && until_version == version && !agent.downloading() &&
                 !log.state().confirm_unreported && log.state().has_confirmed &&
                 log.state().confirmed_slot == d.slot) {
