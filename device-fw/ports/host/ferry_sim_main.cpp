@@ -183,6 +183,8 @@ int cmd_run(const Options& o) {
     const double timeout_s = std::stod(o.get("timeout", "600"));
     const std::string status_path = o.get("status");
     const bool verbose = o.has("verbose");
+    const unsigned max_polls = static_cast<unsigned>(std::stoul(o.get("max-polls", "0")));
+    unsigned polls_done = 0;
     const auto started = std::chrono::steady_clock::now();
 
     host::HostSerial serial(o.get("serial"));
@@ -248,6 +250,10 @@ int cmd_run(const Options& o) {
         while (!reboot) {
             int r = agent.step();
             if (r == kAgentReboot) reboot = true;
+            if (r == kAgentWorked && !agent.downloading() && max_polls && ++polls_done >= max_polls) {
+                outcome = "polled";
+                break;
+            }
             if (r < 0) {
                 std::fprintf(stderr, "ferry-sim %s: step failed (%d)%s at %u\n", id.c_str(), r,
                              agent.downloading() ? " while downloading" : "", log.state().install_progress);
@@ -281,7 +287,8 @@ int cmd_run(const Options& o) {
                   static_cast<unsigned long long>(serial.bytes_out()));
     write_status(status_path, json);
     std::fputs(json, stdout);
-    return outcome == "updated" || outcome == "rolled_back" ? 0 : (outcome == "bricked" ? 3 : 2);
+    const bool done = outcome == "updated" || outcome == "rolled_back" || outcome == "polled";
+    return done ? 0 : (outcome == "bricked" ? 3 : 2);
 }
 
 }  // namespace
@@ -292,7 +299,8 @@ int main(int argc, char** argv) {
                      "usage: ferry-sim run --flash FILE [--chip f401xe] [--factory IMAGE] --device-id ID --secret HEX\n"
                      "                     --pubkey PUB --serial PTY|tcp:H:P|unix:PATH [--host NAME] [--port N]\n"
                      "                     [--transport http|socket] [--range header|query] [--self-test pass|fail]\n"
-                     "                     [--until-version V | --until-rollback] [--timeout S] [--status FILE]\n"
+                     "                     [--until-version V | --until-rollback | --max-polls N] [--timeout S]\n"
+                     "                     [--status FILE] [--verbose]\n"
                      "       ferry-sim verify IMAGE --pubkey PUB [--chip f401xe] [--slot a|b] [--min-counter N]\n");
         return 2;
     }
