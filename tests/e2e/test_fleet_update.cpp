@@ -51,7 +51,7 @@ const char* kProfiles[] = {"lte-m", "nb-iot", "gprs", "cat1"};
 
 }  // namespace
 
-TEST_CASE("20 devices on mixed links update v1 -> v2; success only after check-in from the new slot",
+TEST_CASE("20 devices on mixed links update v1 -> v2, success only after check-in from the new slot",
           "[e2e]") {
     ServerFixture f({"--poll-interval", "600", "--poll-jitter", "10"});
     Release rel = prepare_release(f, 48 * 1024);

@@ -417,7 +417,7 @@ TEST_CASE("Expect: 100-continue gets an interim response", "[transport]") {
     CHECK(wire.ends_with("\r\n\r\nbody"));
 }
 
-TEST_CASE("idle keep-alive connections close after idle_timeout; the client reconnects",
+TEST_CASE("idle keep-alive connections close after idle_timeout and the client reconnects",
           "[transport]") {
     ServerOptions options = test_options();
     options.idle_timeout = 1s;

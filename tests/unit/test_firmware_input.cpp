@@ -190,7 +190,7 @@ TEST_CASE("Intel HEX: data continues across a 64 KiB linear boundary", "[firmwar
     CHECK(fw.data == counting(32, 0));
 }
 
-TEST_CASE("Intel HEX: records may come in any order; CRLF line ends are fine", "[firmware][hex]") {
+TEST_CASE("Intel HEX: records may come in any order, and CRLF line ends are fine", "[firmware][hex]") {
     std::string a = record(0x00, 0x0010, counting(16, 16));
     std::string b = record(0x00, 0x0000, counting(16, 0));
     a.insert(a.size() - 1, "\r");

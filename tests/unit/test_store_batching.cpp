@@ -27,6 +27,8 @@ class Gate {
                 entered_ = true;
                 changed_.notify_all();
                 changed_.wait(lock, [this] { return open_; });
+                left_ = true;
+                changed_.notify_all();
             },
             [](std::exception_ptr) {});
         std::unique_lock lock(mutex_);
@@ -37,12 +39,19 @@ class Gate {
         open_ = true;
         changed_.notify_all();
     }
+    // The worker must be out of the gate before its mutex and condition variable go away.
+    ~Gate() {
+        release();
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [this] { return left_; });
+    }
 
   private:
     std::mutex mutex_;
     std::condition_variable changed_;
     bool entered_ = false;
     bool open_ = false;
+    bool left_ = false;
 };
 
 // What transact_async reported, waited for.
