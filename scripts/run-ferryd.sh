@@ -20,8 +20,8 @@ cat <<MSG
 
 Ferry is starting on http://$listen  (data in $dir/data, SQLite: $dir/data/ferry.db)
 
-  Dashboard:        http://$listen/  (the web dashboard arrives with the rollout work;
-                    until then the management API and ferryctl are the way in)
+  Dashboard:        not built yet (it arrives with the rollout work); until then the
+                    management API at http://$listen/api/v1 and ferryctl are the way in
   Log in / API:     the admin token is in $dir/admin-token
                     export FERRY_SERVER=http://$listen FERRY_TOKEN=\$(cat $dir/admin-token)
   Try it:           $ferryctl releases
