@@ -146,3 +146,39 @@ TEST_CASE("random link faults during downloads: every device finishes, resuming,
     }
     CHECK(faults > 0);  // the faults really happened
 }
+
+TEST_CASE("ferry-sim fleet runs several devices, each in its own process", "[e2e]") {
+    ServerFixture f({"--poll-interval", "600", "--poll-jitter", "10"});
+    Release rel = prepare_release(f, 16 * 1024);
+    const std::string dir = f.dir.path();
+    std::vector<std::unique_ptr<ChildProcess>> modems;
+    std::ofstream devices(dir + "/fleet.txt");
+    devices << "# one line of `ferry-sim run` arguments per device\n";
+    for (int i = 0; i < 3; ++i) {
+        std::string name = "fleet-" + std::to_string(i);
+        auto prov = f.ctl("provision " + name + " --hw f401xe --tag fleet --format json");
+        REQUIRE(prov.code == 0);
+        std::string secret = nlohmann::json::parse(prov.output)["secret"];
+        std::string link = dir + "/modem-" + name;
+        modems.push_back(std::make_unique<ChildProcess>(
+            std::vector<std::string>{TELIT_SIM_BIN, "--pty", link, "--server",
+                                     "127.0.0.1:" + std::to_string(f.ferryd->port()), "--profile", kProfiles[i],
+                                     "--time-scale", "40"},
+            dir + "/modem-" + name + ".log"));
+        for (int t = 0; t < 500 && !std::filesystem::exists(link); ++t) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        devices << "--flash " << dir << "/flash-" << name << ".bin --factory " << rel.factory_a << " --device-id "
+                << name << " --secret " << secret << " --pubkey " << dir << "/release.pub --serial " << link
+                << " --until-version 2.0.0 --timeout 120\n";
+    }
+    devices.close();
+    auto r = run_command(std::string(FERRY_SIM_BIN) + " fleet --devices " + dir + "/fleet.txt");
+    INFO(r.output);
+    CHECK(r.code == 0);
+    CHECK(r.output.find("\"succeeded\":3") != std::string::npos);
+    for (int i = 0; i < 3; ++i) {
+        CHECK(f.api_json("/api/v1/devices/fleet-" + std::to_string(i))["state"] == "updated");
+    }
+    for (auto& m : modems) m->terminate();
+}

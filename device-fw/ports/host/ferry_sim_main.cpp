@@ -6,9 +6,13 @@
 //                          checks an image file exactly as the bootloader does (device code,
 //                          not OpenSSL); exit 0 when it may boot, 3 when not
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <cstring>
 #include <map>
 #include <stdexcept>
@@ -291,6 +295,48 @@ int cmd_run(const Options& o) {
     return done ? 0 : (outcome == "bricked" ? 3 : 2);
 }
 
+// A fleet: one `run` per line of the devices file (its arguments, space-separated), each in its
+// own process so a device that crashes or hangs cannot take the others with it.
+int cmd_fleet(const Options& o) {
+    const std::string file = o.get("devices");
+    if (file.empty()) throw std::runtime_error("usage: ferry-sim fleet --devices FILE (one `run` argument line each)");
+    std::ifstream in(file);
+    if (!in) throw std::runtime_error("cannot read " + file);
+    std::vector<std::vector<std::string>> lines;
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream words(line);
+        std::vector<std::string> args{"ferry-sim", "run"};
+        for (std::string w; words >> w;) args.push_back(w);
+        lines.push_back(args);
+    }
+    char self[4096];
+    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) throw std::runtime_error("cannot find this program's path");
+    self[n] = '\0';
+    std::vector<pid_t> pids;
+    for (auto& args : lines) {
+        pid_t pid = ::fork();
+        if (pid == 0) {
+            std::vector<char*> argv;
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv(self, argv.data());
+            ::_exit(127);
+        }
+        pids.push_back(pid);
+    }
+    int ok = 0, failed = 0;
+    for (size_t i = 0; i < pids.size(); ++i) {
+        int st = 0;
+        ::waitpid(pids[i], &st, 0);
+        bool good = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+        (good ? ok : failed)++;
+    }
+    std::printf("{\"fleet\":%zu,\"succeeded\":%d,\"failed\":%d}\n", pids.size(), ok, failed);
+    return failed == 0 ? 0 : 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -301,6 +347,7 @@ int main(int argc, char** argv) {
                      "                     [--transport http|socket] [--range header|query] [--self-test pass|fail]\n"
                      "                     [--until-version V | --until-rollback | --max-polls N] [--timeout S]\n"
                      "                     [--status FILE] [--verbose]\n"
+                     "       ferry-sim fleet --devices FILE   (one line of `run` arguments per device)\n"
                      "       ferry-sim verify IMAGE --pubkey PUB [--chip f401xe] [--slot a|b] [--min-counter N]\n");
         return 2;
     }
@@ -309,6 +356,7 @@ int main(int argc, char** argv) {
         Options o = parse(argc, argv, 2);
         if (cmd == "verify") return cmd_verify(o);
         if (cmd == "run") return cmd_run(o);
+        if (cmd == "fleet") return cmd_fleet(o);
         std::fprintf(stderr, "ferry-sim: unknown command %s\n", cmd.c_str());
         return 2;
     } catch (const std::exception& e) {
