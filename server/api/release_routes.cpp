@@ -9,16 +9,9 @@
 namespace ferry::api {
 namespace {
 
-const proto::SlotLayout* layout_for(uint32_t hw_id) {
-    for (const auto& l : proto::kLayouts) {
-        if (l.hw_id == hw_id) return &l;
-    }
-    return nullptr;
-}
-
 // For the boards Ferry knows, the images must be linked for that board's slots and fit them.
 void check_layout(const release::ParsedBundle& b) {
-    const proto::SlotLayout* layout = layout_for(b.manifest.rm_hw_id);
+    const proto::SlotLayout* layout = proto::find_layout(b.manifest.rm_hw_id);
     if (!layout) return;  // custom hardware: the operator's layout, not ours to judge
     for (int slot = 0; slot < proto::kSlotCount; ++slot) {
         const auto& img = b.manifest.rm_images[slot];

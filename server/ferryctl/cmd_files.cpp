@@ -27,13 +27,6 @@ uint32_t parse_addr(const std::string& text, const char* what) {
     return *v;
 }
 
-const proto::SlotLayout* layout_for(uint32_t hw) {
-    for (const auto& l : proto::kLayouts) {
-        if (l.hw_id == hw) return &l;
-    }
-    return nullptr;
-}
-
 Bytes read_or_fail(const std::string& path) {
     try {
         return read_file(path);
@@ -115,7 +108,7 @@ int cmd_sign(const Args& args) {
     auto hw = api::parse_hw_id(args.need("hw"));
     if (!hw) throw CliError(2, "--hw must be a board name (f401xc, f401xe, wb55, qemu-netduinoplus2) or a number");
     in.hw_id = *hw;
-    const proto::SlotLayout* layout = layout_for(in.hw_id);
+    const proto::SlotLayout* layout = proto::find_layout(in.hw_id);
 
     const char* slot_flag[2] = {"slot-a", "slot-b"};
     const char* addr_flag[2] = {"slot-a-addr", "slot-b-addr"};

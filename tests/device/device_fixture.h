@@ -14,8 +14,6 @@
 
 namespace ferry::test {
 
-const Layout& layout_of(host::Chip chip);
-
 struct SignedImages {
     crypto::Ed25519KeyPair key;
     TrustedKey trusted;

@@ -65,14 +65,6 @@ host::Chip chip_of(const std::string& name) {
     throw std::runtime_error("unknown chip " + name + " (f401xc, f401xe, wb55)");
 }
 
-const Layout& layout_of(host::Chip chip) {
-    switch (chip) {
-        case host::Chip::f401xc: return kLayoutF401xC;
-        case host::Chip::wb55: return kLayoutWB55;
-        default: return kLayoutF401xE;
-    }
-}
-
 std::vector<TrustedKey> load_keys(const Options& o) {
     std::vector<TrustedKey> keys;
     auto it = o.flags.find("pubkey");
@@ -105,7 +97,7 @@ const char* reason_name(uint16_t r) {
 int cmd_verify(const Options& o) {
     if (o.positional.empty()) throw std::runtime_error("usage: ferry-sim verify IMAGE --pubkey KEY [--chip CHIP]");
     host::Chip chip = chip_of(o.get("chip"));
-    const Layout& layout = layout_of(chip);
+    const Layout& layout = host::layout_of(chip);
     Bytes image = read_file(o.positional[0]);
     if (image.size() < sizeof(proto::ImageHeader)) {
         std::printf("REFUSED: %s is too short to be an image\n", o.positional[0].c_str());
@@ -151,7 +143,7 @@ void write_status(const std::string& path, const std::string& json) {
 
 int cmd_run(const Options& o) {
     host::Chip chip = chip_of(o.get("chip"));
-    const Layout& layout = layout_of(chip);
+    const Layout& layout = host::layout_of(chip);
     const std::string flash_file = o.get("flash");
     if (flash_file.empty()) throw std::runtime_error("--flash FILE is required");
     struct stat st{};

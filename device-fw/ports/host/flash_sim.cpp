@@ -46,6 +46,15 @@ const FlashGeometry& geometry_of(Chip chip) {
     return kF401xE;
 }
 
+const Layout& layout_of(Chip chip) {
+    switch (chip) {
+        case Chip::f401xc: return kLayoutF401xC;
+        case Chip::f401xe: return kLayoutF401xE;
+        case Chip::wb55: return kLayoutWB55;
+    }
+    return kLayoutF401xE;
+}
+
 const char* chip_name(Chip chip) {
     switch (chip) {
         case Chip::f401xc: return "f401xc";

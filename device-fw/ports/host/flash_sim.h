@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "boot/layout.h"
 #include "ferry/port.h"
 
 namespace ferry::host {
@@ -21,6 +22,7 @@ namespace ferry::host {
 enum class Chip { f401xc, f401xe, wb55 };
 const FlashGeometry& geometry_of(Chip chip);
 const char* chip_name(Chip chip);
+const Layout& layout_of(Chip chip);  // the flash layout Ferry uses on that chip
 
 enum class CutMode { before, middle, after };
 

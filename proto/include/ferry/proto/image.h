@@ -154,4 +154,12 @@ inline constexpr SlotLayout kLayouts[] = {
     {kHwQemuNetduinoPlus2, {0x08010000u, 0x08040000u}, 192u * 1024u},
 };
 
+// The reference layout of a well-known hardware id; nullptr for custom hardware.
+inline constexpr const SlotLayout* find_layout(uint32_t hw_id) {
+    for (const SlotLayout& l : kLayouts) {
+        if (l.hw_id == hw_id) return &l;
+    }
+    return nullptr;
+}
+
 }  // namespace ferry::proto
