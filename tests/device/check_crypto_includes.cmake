@@ -1,5 +1,6 @@
 # Fails when a device crypto source includes anything beyond <stdint.h>, <stddef.h>, <string.h>
-# and its own headers, or uses __int128 (absent on 32-bit ARM): the bootloader links nothing else.
+# its own headers and util/bytes_le.h (itself only <stdint.h>), or uses __int128 (absent on
+# 32-bit ARM): the bootloader links nothing else.
 # Usage: cmake -DDIR=<device-fw/core/crypto> -P check_crypto_includes.cmake
 cmake_minimum_required(VERSION 3.25)
 file(GLOB sources "${DIR}/*.h" "${DIR}/*.cpp")
@@ -15,7 +16,7 @@ foreach(f IN LISTS sources)
         list(APPEND bad "${f}: ${line}")
       endif()
     elseif(line MATCHES "\"([^\"]+)\"")
-      if(NOT CMAKE_MATCH_1 MATCHES "^(crypto/[a-z0-9_]+\\.h|ferry/errors\\.h)$")
+      if(NOT CMAKE_MATCH_1 MATCHES "^(crypto/[a-z0-9_]+\\.h|ferry/errors\\.h|util/bytes_le\\.h)$")
         list(APPEND bad "${f}: ${line}")
       endif()
     else()

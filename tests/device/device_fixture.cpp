@@ -1,21 +1,12 @@
 #include "device_fixture.h"
 
 #include <cstring>
-#include <random>
 
 #include "ferry/errors.h"
 #include "release/image.h"
+#include "test_support.h"
 
 namespace ferry::test {
-
-const Layout& layout_of(host::Chip chip) {
-    switch (chip) {
-        case host::Chip::f401xc: return kLayoutF401xC;
-        case host::Chip::f401xe: return kLayoutF401xE;
-        case host::Chip::wb55: return kLayoutWB55;
-    }
-    return kLayoutF401xE;
-}
 
 SignedImages::SignedImages() : key(crypto::ed25519_generate()) {
     auto id = crypto::key_id(key.public_key);
@@ -26,15 +17,8 @@ SignedImages::SignedImages() : key(crypto::ed25519_generate()) {
 std::vector<uint8_t> SignedImages::build(const Layout& layout, int slot, const std::string& version,
                                          uint32_t security_counter, size_t app_size, uint32_t seed,
                                          uint32_t hw_id) const {
-    std::mt19937 rng(seed);
-    Bytes app(app_size);
-    for (auto& b : app) b = static_cast<uint8_t>(rng());
     uint32_t base = layout.slot_base[slot];
-    auto put = [&](size_t off, uint32_t v) {
-        for (int i = 0; i < 4; ++i) app[off + i] = static_cast<uint8_t>(v >> (8 * i));
-    };
-    put(0, 0x20010000u);
-    put(4, (base + proto::kImageHeaderSize + 0x101u) | 1u);
+    Bytes app = fake_app(base, app_size, seed);
     release::ImageParams p;
     p.hw_id = hw_id ? hw_id : layout.hw_id;
     p.slot = static_cast<proto::Slot>(slot);
@@ -45,7 +29,7 @@ std::vector<uint8_t> SignedImages::build(const Layout& layout, int slot, const s
 }
 
 DeviceSim::DeviceSim(host::Chip chip, uint32_t seed)
-    : flash(chip, seed), layout(layout_of(chip)), cfg{&layout, &images.trusted, 1} {}
+    : flash(chip, seed), layout(host::layout_of(chip)), cfg{&layout, &images.trusted, 1} {}
 
 void DeviceSim::factory(const std::vector<uint8_t>& image_a) {
     flash.factory_write(layout.slot_base[0], image_a);

@@ -41,10 +41,8 @@ Bytes make_bundle(const crypto::Ed25519KeyPair& key, const std::string& version,
     in.hw_id = hw_id;
     in.security_counter = security_counter;
     in.version = parse_version(version).value();
-    const proto::SlotLayout* layout = &proto::kLayouts[1];
-    for (const auto& l : proto::kLayouts) {
-        if (l.hw_id == hw_id) layout = &l;
-    }
+    const proto::SlotLayout* layout = proto::find_layout(hw_id);
+    if (!layout) layout = proto::find_layout(proto::kHwF401xE);  // custom ids: the F401xE map
     for (int s = 0; s < 2; ++s) {
         in.load_addr[s] = layout->slot_base[s];
         in.app[s] = fake_app(in.load_addr[s], app_size, seed * 2 + s);

@@ -1,10 +1,13 @@
 #include <catch2/catch.hpp>
+
+#include "test_support.h"
 #include <cstddef>
 #include <cstring>
 
 #include "release/bundle.h"
 
 using namespace ferry;
+using ferry::test::fake_app;
 using namespace ferry::release;
 using proto::ReleaseManifest;
 
@@ -16,19 +19,7 @@ constexpr size_t kManifestSize = sizeof(ReleaseManifest);
 
 // Pseudo-random application bytes with a vector table linked for load_addr + 512.
 Bytes make_app(uint32_t load_addr, uint32_t seed, size_t size = 4096) {
-    Bytes app(size);
-    uint32_t x = seed * 2654435761u + 1;
-    for (auto& b : app) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        b = uint8_t(x);
-    }
-    uint32_t sp = 0x20010000u;
-    uint32_t reset = (load_addr + proto::kImageHeaderSize + 0x101) | 1u;
-    std::memcpy(app.data(), &sp, 4);
-    std::memcpy(app.data() + 4, &reset, 4);
-    return app;
+    return fake_app(load_addr, size, seed);
 }
 
 const crypto::Ed25519KeyPair& release_key() {

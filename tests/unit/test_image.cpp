@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+
+#include "test_support.h"
 #include <cstddef>
 #include <cstring>
 #include <random>
@@ -6,6 +8,7 @@
 #include "release/image.h"
 
 using namespace ferry;
+using ferry::test::fake_app;
 using namespace ferry::release;
 using proto::ImageHeader;
 
@@ -18,19 +21,7 @@ constexpr uint32_t kHw = proto::kHwF401xE;
 // An application "linked" for load_addr: pseudo-random bytes behind a plausible vector table
 // (initial SP in RAM, Thumb reset handler inside the app).
 Bytes make_app(uint32_t load_addr, uint32_t seed = 1, size_t size = 4096) {
-    Bytes app(size);
-    uint32_t x = seed * 2654435761u + 1;
-    for (auto& b : app) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        b = uint8_t(x);
-    }
-    uint32_t sp = 0x20010000u;
-    uint32_t reset = (load_addr + proto::kImageHeaderSize + 0x101) | 1u;
-    std::memcpy(app.data(), &sp, 4);
-    std::memcpy(app.data() + 4, &reset, 4);
-    return app;
+    return fake_app(load_addr, size, seed);
 }
 
 const crypto::Ed25519KeyPair& test_key() {

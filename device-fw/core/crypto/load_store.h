@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "util/bytes_le.h"
+
 namespace ferry::crypto {
 
 inline uint32_t load32_be(const uint8_t* p) {
@@ -27,9 +29,6 @@ inline void store64_be(uint8_t* p, uint64_t v) {
     store32_be(p + 4, static_cast<uint32_t>(v));
 }
 
-inline uint32_t load32_le(const uint8_t* p) {
-    return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
-           static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
-}
+using ferry::load32_le;
 
 }  // namespace ferry::crypto
