@@ -18,9 +18,18 @@ struct ServerFixture {
     std::unique_ptr<FerrydProcess> ferryd;
     std::unique_ptr<client::HttpClient> http;
 
-    explicit ServerFixture(std::vector<std::string> extra = {}) {
-        auto r = run_command(ferryctl_path() + " keygen --out " + dir.file("release"));
-        if (r.code != 0) throw std::runtime_error(r.output);
+    explicit ServerFixture(std::vector<std::string> extra = {}) : ServerFixture(std::move(extra), "") {}
+
+    // key_prefix: an existing PREFIX.key/.pub pair to trust (the firmware's build key);
+    // empty: a fresh key made for this fixture.
+    ServerFixture(std::vector<std::string> extra, const std::string& key_prefix) {
+        if (key_prefix.empty()) {
+            auto r = run_command(ferryctl_path() + " keygen --out " + dir.file("release"));
+            if (r.code != 0) throw std::runtime_error(r.output);
+        } else {
+            std::filesystem::copy_file(key_prefix + ".key", dir.file("release.key"));
+            std::filesystem::copy_file(key_prefix + ".pub", dir.file("release.pub"));
+        }
         key = crypto::ed25519_private_from_pem(as_chars(read_file(dir.file("release.key"))));
         std::filesystem::create_directories(data + "/keys");
         std::filesystem::copy_file(dir.file("release.pub"), data + "/keys/release.pub");

@@ -217,6 +217,16 @@ void Modem::execute_line(const std::string& line, bool too_long) {
     }
     log(2, "<- %s", printable(line, 400).c_str());
     current_ = parse_at_line(line);
+    if (current_.error == AtParseError::not_at) {
+        // A modem hunts for the "AT" prefix and ignores anything else on the line, so text a
+        // host prints on a shared UART (a version banner) costs nothing and gets no answer.
+        ++stats_.ignored_lines;
+        log(1, "ignored a line without AT prefix: %s", printable(line, 80).c_str());
+        busy_ = false;
+        current_ = AtLine{};
+        schedule_process();
+        return;
+    }
     if (!current_.ok()) {
         log(2, "   %s: ERROR", to_string(current_.error));
         send_final("\r\nERROR\r\n");

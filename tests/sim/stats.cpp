@@ -68,7 +68,7 @@ std::string Stats::to_json(const RunInfo& info) const {
     o << "  \"connections\": " << connections << ",\n";
     o << "  \"serial\": {\"rx_bytes\": " << serial_rx_bytes << ", \"tx_bytes\": " << serial_tx_bytes
       << ", \"commands\": " << commands << ", \"gap_violations\": " << gap_violations
-      << ", \"line_too_long\": " << line_too_long << "},\n";
+      << ", \"line_too_long\": " << line_too_long << ", \"ignored_lines\": " << ignored_lines << "},\n";
     o << "  \"faults\": {";
     bool first = true;
     for (const auto& [k, v] : faults) {

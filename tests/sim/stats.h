@@ -46,6 +46,7 @@ struct Stats {
     uint64_t commands = 0;         // command lines executed
     uint64_t gap_violations = 0;   // command started < 20 ms after the previous final result
     uint64_t line_too_long = 0;
+    uint64_t ignored_lines = 0;    // lines without the AT prefix (host text on a shared UART)
     std::map<std::string, uint64_t> faults;
 
     Stats();

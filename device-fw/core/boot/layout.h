@@ -17,6 +17,7 @@ struct Layout {
     uint32_t slot_base[2];
     uint32_t slot_size[2];  // flash reserved for each slot (whole sectors)
     uint32_t image_limit;   // largest image either slot can take (the smaller slot)
+    uint32_t config_addr;   // the device configuration record (proto/device_config.h)
 };
 
 // F401xC (256 KB): slot A = sector 4 (64 KB), slot B = sector 5 (128 KB) -> 64 KB images.
@@ -25,5 +26,8 @@ extern const Layout kLayoutF401xC;
 extern const Layout kLayoutF401xE;
 // WB55 (1 MB, 4 KB pages): slots of 192 KB at the F401xE addresses, below the radio stack.
 extern const Layout kLayoutWB55;
+// QEMU netduinoplus2 (STM32F405, 1 MB): the F401xE addresses under its own hardware id, so the
+// same slot images run there and on an F401xE only when signed for each.
+extern const Layout kLayoutQemuNetduinoPlus2;
 
 }  // namespace ferry

@@ -1,0 +1,109 @@
+// QEMU's netduinoplus2 (STM32F405): the F401xE layout, flash writes through semihosting into the
+// host file QEMU loaded (ports/qemu), USART1 to a chardev (the modem, telit-sim), the host
+// console through semihosting, and a reset that ends QEMU with status 3 so the test starts it
+// again on the written file (QEMU would reload the original file on an internal reset).
+#include "boards/board.h"
+
+#include "clock_f4.h"
+#include "cm_regs.h"
+#include "f4_regs.h"
+#include "ferry/errors.h"
+#include "flash_f4.h"
+#include "flash_semihost.h"
+#include "iwdg.h"
+#include "semihosting.h"
+#include "systick.h"
+#include "usart_f4.h"
+#include "util/text_out.h"
+
+namespace ferry::board {
+namespace {
+
+// QEMU clocks the netduinoplus2's core at 168 MHz whatever RCC says (it models no RCC).
+constexpr uint32_t kQemuCoreHz = 168000000u;
+constexpr uint32_t kModemBaud = 115200;
+constexpr uint32_t kExitReset = 3, kExitFault = 4, kExitHalt = 5;
+
+f4::Usart g_modem(f4::UsartRegs{f4::kUsart1, f4::kIrqUsart1});
+uint32_t g_random = 0x2545F491u;
+
+void kick(void*) { stm32::iwdg_kick(); }
+uint32_t millis(void*) { return cm::systick_millis(); }
+// Every bounded wait of the core idles here, so long waits (registration, #SGACT) keep the
+// watchdog fed while a real hang still lets it bite.
+void idle(void*) {
+    stm32::iwdg_kick();
+    cm::wfi();
+}
+void do_reset(void*) { reset(); }
+uint32_t next_random(void*) {
+    g_random ^= g_random << 13;
+    g_random ^= g_random >> 17;
+    g_random ^= g_random << 5;
+    return g_random ^ cm::systick_millis();
+}
+
+}  // namespace
+
+const char* name() { return "qemu-netduinoplus2"; }
+const Layout& layout() { return kLayoutQemuNetduinoPlus2; }
+
+uint32_t boot_clocks_up() { return kQemuCoreHz; }
+
+int boot_flash(FlashPort* out) {
+    int err = qemu::flash_open(&f4::kGeometryF405);
+    *out = qemu::flash_port();
+    return err;
+}
+
+void boot_prepare_handoff() {}  // nothing was changed: QEMU models no RCC to restore
+
+void boot_report(const char* line) {
+    semihost::write0(line);
+    semihost::write0("\n");
+}
+
+void boot_halt() {
+    boot_report("ferry-boot: no bootable image, halted");
+    semihost::exit(kExitHalt);
+}
+
+int app_init(AppServices* out) {
+    const f4::ClockResult clock = f4::clock_84mhz(0, false);
+    cm::systick_start(kQemuCoreHz);
+    stm32::iwdg_start(4000);
+    g_modem.init(kQemuCoreHz / 2, kModemBaud, true);
+    cm::enable_irq();
+    int err = qemu::flash_open(&f4::kGeometryF405);
+    out->port.flash = qemu::flash_port();
+    out->port.serial = g_modem.port();
+    out->port.clock = ClockPort{nullptr, millis, idle};
+    out->port.system = SystemPort{nullptr, kick, do_reset, next_random};
+    // QEMU has no RCC: every ready bit stays 0, so this shows the bounded fallback at work.
+    out->clock_note = clock.pll_failed ? "PLL never ready: stayed on HSI 16 MHz" : "84 MHz from the PLL";
+    out->reset_cause = "power-on (QEMU)";
+    return err;
+}
+
+void console_write(const char* text) { semihost::write0(text); }
+
+void announce(const char* text) {
+    g_modem.write_text(text);
+    g_modem.flush();
+    semihost::write0(text);
+}
+
+void reset() {
+    semihost::write0("ferry-app: reset requested\n");
+    semihost::exit(kExitReset);
+}
+
+}  // namespace ferry::board
+
+extern "C" void ferry_fault_handler() {
+    char line[48];
+    ferry::TextOut out(line, sizeof line);
+    out.put("fault: CFSR=").num(ferry::cm::reg(ferry::cm::kScbCfsr)).put("\n");
+    ferry::semihost::write0(line);
+    ferry::semihost::exit(4);
+}
