@@ -183,3 +183,8 @@ add_custom_command(OUTPUT ${FW_OUT}/sizes.txt
   DEPENDS ${FW_ELFS} ${FW_SRC}/cmake/size_report.cmake
   COMMENT "Flash and RAM of the bootloader and the application per board" VERBATIM)
 add_custom_target(ferry_firmware ALL DEPENDS ${FW_OUT}/sizes.txt)
+
+# The bootloader must fit sector 0 (16 KB) on every board.
+add_test(NAME firmware_sizes COMMAND ${CMAKE_COMMAND} -DSIZES=${FW_OUT}/sizes.txt -DSU_DIR=${FW_OUT}
+         -P ${FW_SRC}/cmake/check_sizes.cmake)
+set_tests_properties(firmware_sizes PROPERTIES LABELS unit)

@@ -5,8 +5,8 @@ set -euo pipefail
 
 build_pkgs=(cmake ninja-build make g++ ccache pkg-config libboost1.81-dev nlohmann-json3-dev
             libsqlitecpp-dev libsqlite3-dev libssl-dev catch2 gcc-arm-none-eabi
-            libnewlib-arm-none-eabi)
-test_pkgs=(curl openssl clang libclang-rt-14-dev)
+            libnewlib-arm-none-eabi openssl)
+test_pkgs=(curl openssl clang libclang-rt-14-dev qemu-system-arm)
 bench_pkgs=(nginx wrk bc python3 curl)
 
 want=()
