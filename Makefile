@@ -25,10 +25,17 @@ run: build
 	@scripts/run-ferryd.sh $(BUILD) $(RUN_DIR) $(LISTEN)
 
 # Builds everything and runs every test (ctest labels: unit, integration, ...).
-test: build
+# Test tools (qemu-system-arm, clang for the fuzzers) are installed before the build is
+# configured, so CMake finds them on a fresh machine; the re-configure picks up tools installed
+# after an earlier configure.
+test:
 	@scripts/install-deps.sh test
+	@$(MAKE) --no-print-directory $(BUILD)/CMakeCache.txt
+	cmake $(BUILD) > /dev/null
+	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
-	@grep -h "^powercut" $(BUILD)/Testing/Temporary/LastTest.log || true
+	@grep -h "^powercut\|^boot-time" $(BUILD)/Testing/Temporary/LastTest.log || true
+	@cat $(BUILD)/device-fw/firmware/sizes.txt 2>/dev/null || true
 
 # The deeper power-cut sweep (two cuts in one update); not part of `make test`.
 powercut-deep: build
