@@ -91,3 +91,38 @@ TEST_CASE("QEMU: a pending image with a bad signature is refused and slot A star
     CHECK(log.state().rollback_unreported);
     CHECK(log.state().rollback_reason == proto::kReasonSignatureInvalid);
 }
+
+TEST_CASE("QEMU: the application boots the same without the bootloader in front of it", "[qemu]") {
+    TempDir dir;
+    SignedRelease v1 = sign_firmware(dir, "1.0.0", 1);
+    QemuFlash with;
+    with.bootloader();
+    with.slot(0, v1.image_a);
+    BootRun via_bootloader = boot(dir, with, "no device configuration record");
+
+    // No bootloader: sector 0 holds zeros and the CPU starts at the application's reset handler
+    // (as a debugger would start it), from the core's reset state: VTOR 0, no valid stack
+    // pointer, clocks untouched. The application sets all of that up itself.
+    TempDir dir2;
+    QemuFlash without;
+    without.slot(0, v1.image_a);
+    const std::string file = dir2.file("flash.bin"), usart = dir2.file("usart1.txt");
+    without.save(file);
+    Bytes raw = read_file(file);
+    std::fill(raw.begin(), raw.begin() + 8, 0);
+    write_file_atomic(file, raw.data(), raw.size());
+    const Bytes elf = read_file(firmware_file("qemu-netduinoplus2/app-slot-a.elf"));
+    const uint32_t entry = elf[24] | elf[25] << 8 | elf[26] << 16 | static_cast<uint32_t>(elf[27]) << 24;
+    char loader[64];
+    std::snprintf(loader, sizeof loader, "loader,addr=0x%08x,cpu-num=0", entry);
+    QemuRun qemu(file, dir2.file("qemu.log"), {"-serial", "file:" + usart, "-device", loader});
+    const bool seen = qemu.wait_for("no device configuration record", 60);
+    qemu.stop();
+    INFO("without the bootloader:\n" << qemu.console());
+    REQUIRE(seen);
+    // The application's own output is the same line for line; only the bootloader's line differs.
+    const std::string app_part = via_bootloader.console.substr(via_bootloader.console.find("ferry-app"));
+    const std::string alone = qemu.console().substr(qemu.console().find("ferry-app"));
+    CHECK(alone.substr(0, app_part.size()) == app_part);
+    CHECK(slurp(usart) == via_bootloader.usart1);
+}
