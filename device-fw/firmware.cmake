@@ -11,9 +11,9 @@ find_program(FERRY_ARM_CXX arm-none-eabi-g++)
 find_program(FERRY_ARM_AR arm-none-eabi-ar)
 find_program(FERRY_ARM_SIZE arm-none-eabi-size)
 find_program(FERRY_ARM_OBJCOPY arm-none-eabi-objcopy)
+find_program(FERRY_ARM_NM arm-none-eabi-nm)
 find_program(FERRY_OPENSSL openssl)
-find_program(FERRY_CCACHE ccache)
-if(NOT (FERRY_ARM_CXX AND FERRY_ARM_AR AND FERRY_ARM_SIZE AND FERRY_ARM_OBJCOPY AND FERRY_OPENSSL))
+if(NOT (FERRY_ARM_CXX AND FERRY_ARM_AR AND FERRY_ARM_SIZE AND FERRY_ARM_OBJCOPY AND FERRY_ARM_NM AND FERRY_OPENSSL))
   message(WARNING "arm-none-eabi tools or openssl not found: the ARM builds are skipped "
                   "(scripts/install-deps.sh build installs them)")
   return()
@@ -22,10 +22,9 @@ endif()
 set(FW_OUT ${CMAKE_CURRENT_BINARY_DIR}/firmware)
 set(FW_SRC ${CMAKE_CURRENT_SOURCE_DIR})
 set(FERRY_FIRMWARE_DIR ${FW_OUT} CACHE INTERNAL "ARM build outputs")
+# No ccache here: it restores objects and .su files but not the -fcallgraph-info files the stack
+# report needs, and the ARM objects build in well under a minute.
 set(FW_LAUNCHER)
-if(FERRY_CCACHE)
-  set(FW_LAUNCHER ${FERRY_CCACHE})
-endif()
 set(FW_FLAGS -mcpu=cortex-m4 -mthumb -mfloat-abi=soft -Os -g -std=c++17 -ffreestanding
     -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit -ffunction-sections
     -fdata-sections -fstack-usage -fcallgraph-info=su -Wall -Wextra -Werror=vla
@@ -115,6 +114,17 @@ function(ferry_fw_link name board)
     COMMAND ${FERRY_ARM_OBJCOPY} -O binary ${dir}/${name}.elf ${dir}/${name}.bin
     DEPENDS ${A_OBJECTS} ${FW_LIBS} ${dir}/${name}.ld
     COMMENT "Linking ${board}/${name}.elf" VERBATIM)
+  # Worst stack depth from the call graphs of what was linked (-fcallgraph-info=su).
+  set(graphs)
+  foreach(obj ${A_OBJECTS} ${FW_CORE_OBJECTS} ${FW_PORT_OBJECTS})
+    string(REGEX REPLACE "\\.o$" ".ci" ci ${obj})
+    list(APPEND graphs ${ci})
+  endforeach()
+  add_custom_command(OUTPUT ${dir}/${name}.stack.txt
+    COMMAND ${FERRY_ARM_NM} ${dir}/${name}.elf > ${dir}/${name}.nm
+    COMMAND $<TARGET_FILE:ferry-stack-depth> main ${dir}/${name}.nm ${graphs} > ${dir}/${name}.stack.txt
+    DEPENDS ${dir}/${name}.elf ferry-stack-depth
+    COMMENT "Stack depth of ${board}/${name}" VERBATIM)
 endfunction()
 
 # Boards: name, flash/RAM sizes, IRQ count, defines. The slot addresses come from the layouts
@@ -152,6 +162,7 @@ set(FW_qemu-netduinoplus2_DEFINES)
 set(FW_BOOT_LINK_LENGTH 32K)
 set(FW_OUTPUTS)
 set(FW_ELFS)
+set(FW_STACKS)
 foreach(board ${FW_BOARDS})
   set(defines ${FW_${board}_DEFINES} -DFERRY_IRQ_COUNT=${FW_${board}_IRQS})
   ferry_fw_compile(board_objects ${board} DEFINES ${defines} SOURCES
@@ -162,6 +173,7 @@ foreach(board ${FW_BOARDS})
     RAM_LENGTH ${FW_${board}_RAM} SLOT_BASE 0x08000000 MIN_STACK 4096
     OBJECTS ${FW_BOOT_OBJECTS} ${board_object})
   list(APPEND FW_ELFS ${FW_OUT}/${board}/bootloader.elf)
+  list(APPEND FW_STACKS ${FW_OUT}/${board}/bootloader.stack.txt)
   math(EXPR app_length "${FW_${board}_LIMIT} - 512 - 116")
   foreach(slot a b)
     if(slot STREQUAL "a")
@@ -174,13 +186,14 @@ foreach(board ${FW_BOARDS})
       RAM_LENGTH ${FW_${board}_RAM} SLOT_BASE ${base} MIN_STACK 6144
       OBJECTS ${FW_APP_OBJECTS} ${vectors_object} ${board_object})
     list(APPEND FW_ELFS ${FW_OUT}/${board}/app-slot-${slot}.elf)
+    list(APPEND FW_STACKS ${FW_OUT}/${board}/app-slot-${slot}.stack.txt)
   endforeach()
 endforeach()
 
 add_custom_command(OUTPUT ${FW_OUT}/sizes.txt
   COMMAND ${CMAKE_COMMAND} -DSIZE=${FERRY_ARM_SIZE} -DOUT=${FW_OUT}/sizes.txt "-DELFS=${FW_ELFS}"
           -P ${FW_SRC}/cmake/size_report.cmake
-  DEPENDS ${FW_ELFS} ${FW_SRC}/cmake/size_report.cmake
+  DEPENDS ${FW_ELFS} ${FW_STACKS} ${FW_SRC}/cmake/size_report.cmake
   COMMENT "Flash and RAM of the bootloader and the application per board" VERBATIM)
 add_custom_target(ferry_firmware ALL DEPENDS ${FW_OUT}/sizes.txt)
 
