@@ -10,13 +10,12 @@
 #include "boards/board.h"
 #include "boot/boot_log.h"
 #include "config/device_config.h"
-#include "crypto/sha256.h"
 #include "data_logger.h"
 #include "ferry/errors.h"
 #include "image/image_check.h"
 #include "modem/at_engine.h"
 #include "modem/telit.h"
-#include "release_keys.h"
+#include "boot/trusted_keys.h"
 #include "util/text_out.h"
 
 extern "C" const char __ferry_slot_base[];  // the linker script: this build's slot
@@ -49,17 +48,6 @@ void say_num(const char* what, long v) {
     else
         out.num(static_cast<uint64_t>(v));
     say(line);
-}
-
-void load_keys(TrustedKey* keys) {
-    for (unsigned i = 0; i < kReleaseKeyCount; ++i) {
-        uint8_t digest[32];
-        crypto::sha256(kReleaseKeys[i], 32, digest);
-        for (unsigned k = 0; k < sizeof keys[i].key_id; ++k)
-            keys[i].key_id[k] = digest[k];
-        for (unsigned k = 0; k < 32; ++k)
-            keys[i].public_key[k] = kReleaseKeys[i][k];
-    }
 }
 
 // Without a configuration record the device still logs; it just cannot be updated.
@@ -112,7 +100,7 @@ int main() {
         say("on trial: confirming after the first check-in");
 
     static TrustedKey keys[kReleaseKeyCount];
-    load_keys(keys);
+    load_trusted_keys(keys);
     static const BootConfig boot{&layout, keys, kReleaseKeyCount};
     AgentConfig acfg;
     acfg.identity = cfg.identity;

@@ -5,11 +5,10 @@
 // board's flash port.
 #include "boards/board.h"
 #include "boot/boot_select.h"
-#include "crypto/sha256.h"
 #include "ferry/errors.h"
 #include "ferry/proto/image.h"
 #include "handoff.h"
-#include "release_keys.h"
+#include "boot/trusted_keys.h"
 #include "util/text_out.h"
 #include "vectors.h"
 
@@ -21,17 +20,6 @@ namespace {
 using namespace ferry;
 
 constexpr int kLogAttempts = 3;  // a boot-log write that fails is retried from a fresh scan
-
-void load_keys(TrustedKey* keys) {
-    for (unsigned i = 0; i < kReleaseKeyCount; ++i) {
-        uint8_t digest[32];
-        crypto::sha256(kReleaseKeys[i], 32, digest);
-        for (unsigned k = 0; k < sizeof keys[i].key_id; ++k)
-            keys[i].key_id[k] = digest[k];
-        for (unsigned k = 0; k < 32; ++k)
-            keys[i].public_key[k] = kReleaseKeys[i][k];
-    }
-}
 
 void report(const BootDecision& d, uint32_t core_hz) {
     char line[96];
@@ -54,7 +42,7 @@ int main() {
         board::boot_halt();
     }
     TrustedKey keys[kReleaseKeyCount];
-    load_keys(keys);
+    load_trusted_keys(keys);
     const BootConfig cfg{&layout, keys, kReleaseKeyCount};
 
     BootDecision decision;

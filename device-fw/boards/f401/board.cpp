@@ -11,6 +11,7 @@
 #include "flash_f4.h"
 #include "gpio.h"
 #include "iwdg.h"
+#include "port_callbacks.h"
 #include "systick.h"
 #include "usart_f4.h"
 
@@ -41,19 +42,7 @@ f4::Usart g_modem(f4::UsartRegs{f4::kUsart1, f4::kIrqUsart1});
 f4::Usart g_console(f4::UsartRegs{f4::kUsart2, f4::kIrqUsart2});
 uint32_t g_random = 0x9E3779B9u;
 
-void kick(void*) { stm32::iwdg_kick(); }
 void do_reset(void*) { reset(); }
-uint32_t millis(void*) { return cm::systick_millis(); }
-void idle(void*) {
-    stm32::iwdg_kick();
-    cm::wfi();
-}
-uint32_t next_random(void*) {
-    g_random ^= g_random << 13;
-    g_random ^= g_random >> 17;
-    g_random ^= g_random << 5;
-    return g_random ^ cm::systick_millis();
-}
 
 const char* clock_note(const f4::ClockResult& c) {
     if (c.pll_failed)
@@ -104,8 +93,8 @@ int app_init(AppServices* out) {
     cm::enable_irq();
     out->port.flash = f4::flash_port(&f4::FERRY_F401_GEOMETRY);
     out->port.serial = g_modem.port();
-    out->port.clock = ClockPort{nullptr, millis, idle};
-    out->port.system = SystemPort{nullptr, kick, do_reset, next_random};
+    out->port.clock = ClockPort{nullptr, stm32::millis_cb, stm32::idle_cb};
+    out->port.system = SystemPort{&g_random, stm32::watchdog_kick_cb, do_reset, stm32::jitter_random_cb};
     out->clock_note = clock_note(clock);
     out->reset_cause = cause_name;
     return FERRY_OK;

@@ -11,6 +11,7 @@
 #include "flash_f4.h"
 #include "flash_semihost.h"
 #include "iwdg.h"
+#include "port_callbacks.h"
 #include "semihosting.h"
 #include "systick.h"
 #include "usart_f4.h"
@@ -28,21 +29,7 @@ constexpr uint32_t kExitReset = 3, kExitFault = 4, kExitHalt = 5;
 f4::Usart g_modem(f4::UsartRegs{f4::kUsart1, f4::kIrqUsart1});
 uint32_t g_random = 0x2545F491u;
 
-void kick(void*) { stm32::iwdg_kick(); }
-uint32_t millis(void*) { return cm::systick_millis(); }
-// Every bounded wait of the core idles here, so long waits (registration, #SGACT) keep the
-// watchdog fed while a real hang still lets it bite.
-void idle(void*) {
-    stm32::iwdg_kick();
-    cm::wfi();
-}
 void do_reset(void*) { reset(); }
-uint32_t next_random(void*) {
-    g_random ^= g_random << 13;
-    g_random ^= g_random >> 17;
-    g_random ^= g_random << 5;
-    return g_random ^ cm::systick_millis();
-}
 
 }  // namespace
 
@@ -88,8 +75,8 @@ int app_init(AppServices* out) {
     int err = qemu::flash_open(&f4::kGeometryF405);
     out->port.flash = qemu::flash_port();
     out->port.serial = g_modem.port();
-    out->port.clock = ClockPort{nullptr, millis, idle};
-    out->port.system = SystemPort{nullptr, kick, do_reset, next_random};
+    out->port.clock = ClockPort{nullptr, stm32::millis_cb, stm32::idle_cb};
+    out->port.system = SystemPort{&g_random, stm32::watchdog_kick_cb, do_reset, stm32::jitter_random_cb};
     // QEMU has no RCC: every ready bit stays 0, so this shows the bounded fallback at work.
     out->clock_note = clock.pll_failed ? "PLL never ready: stayed on HSI 16 MHz" : "84 MHz from the PLL";
     out->reset_cause = "power-on (QEMU)";

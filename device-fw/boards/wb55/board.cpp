@@ -11,6 +11,7 @@
 #include "flash_wb.h"
 #include "gpio.h"
 #include "iwdg.h"
+#include "port_callbacks.h"
 #include "systick.h"
 #include "usart_wb.h"
 #include "wb_regs.h"
@@ -26,19 +27,7 @@ wb::Usart g_modem(wb::UsartRegs{wb::kUsart1, wb::kIrqUsart1});
 uint32_t g_random = 0x7F4A7C15u;
 bool g_modem_started = false;
 
-void kick(void*) { stm32::iwdg_kick(); }
 void do_reset(void*) { reset(); }
-uint32_t millis(void*) { return cm::systick_millis(); }
-void idle(void*) {
-    stm32::iwdg_kick();
-    cm::wfi();
-}
-uint32_t next_random(void*) {
-    g_random ^= g_random << 13;
-    g_random ^= g_random >> 17;
-    g_random ^= g_random << 5;
-    return g_random ^ cm::systick_millis();
-}
 
 }  // namespace
 
@@ -81,8 +70,8 @@ int app_init(AppServices* out) {
     cm::enable_irq();
     out->port.flash = wb::flash_port();
     out->port.serial = g_modem.port();
-    out->port.clock = ClockPort{nullptr, millis, idle};
-    out->port.system = SystemPort{nullptr, kick, do_reset, next_random};
+    out->port.clock = ClockPort{nullptr, stm32::millis_cb, stm32::idle_cb};
+    out->port.system = SystemPort{&g_random, stm32::watchdog_kick_cb, do_reset, stm32::jitter_random_cb};
     out->clock_note = core_hz == 48000000u ? "MSI 48 MHz" : "MSI did not settle: 4 MHz";
     out->reset_cause = cause_name;
     g_modem_started = true;
