@@ -85,6 +85,7 @@ ferry_fw_compile(FW_PORT_OBJECTS common SOURCES
   ${FW_SRC}/ports/cortex_m/startup.cpp ${FW_SRC}/ports/cortex_m/irq_dispatch.cpp
   ${FW_SRC}/ports/cortex_m/systick.cpp ${FW_SRC}/ports/cortex_m/handoff.cpp
   ${FW_SRC}/ports/cortex_m/semihosting.cpp ${FW_SRC}/ports/stm32/iwdg.cpp
+  ${FW_SRC}/ports/stm32/buffered_usart.cpp
   ${FW_SRC}/ports/stm32f4/clock_f4.cpp ${FW_SRC}/ports/stm32f4/flash_f4.cpp
   ${FW_SRC}/ports/stm32wb/clock_wb.cpp ${FW_SRC}/ports/stm32wb/flash_wb.cpp
   ${FW_SRC}/ports/qemu/flash_semihost.cpp)

@@ -38,8 +38,8 @@ constexpr unsigned kConsolePins[] = {2, 3};          // PA2 TX, PA3 RX
 constexpr uint32_t kConsoleBaud = 115200;
 constexpr uint32_t kWatchdogMs = 4000;  // above the 2 s worst-case sector erase
 
-f4::Usart g_modem(f4::UsartRegs{f4::kUsart1, f4::kIrqUsart1});
-f4::Usart g_console(f4::UsartRegs{f4::kUsart2, f4::kIrqUsart2});
+stm32::BufferedUsart g_modem;
+stm32::BufferedUsart g_console;
 uint32_t g_random = 0x9E3779B9u;
 
 void do_reset(void*) { reset(); }
@@ -88,8 +88,8 @@ int app_init(AppServices* out) {
         stm32::gpio_alternate(f4::kGpioA, pin, 7, pin == 10 ? stm32::Pull::kUp : stm32::Pull::kNone);
     for (unsigned pin : kConsolePins)
         stm32::gpio_alternate(f4::kGpioA, pin, 7, pin == 3 ? stm32::Pull::kUp : stm32::Pull::kNone);
-    g_modem.init(clock.pclk2_hz, kModemBaud, true);
-    g_console.init(clock.pclk1_hz, kConsoleBaud, false);
+    g_modem.init(f4::kUsartLayout, f4::kUsart1, f4::kIrqUsart1, clock.pclk2_hz, kModemBaud, true);
+    g_console.init(f4::kUsartLayout, f4::kUsart2, f4::kIrqUsart2, clock.pclk1_hz, kConsoleBaud, false);
     cm::enable_irq();
     out->port.flash = f4::flash_port(&f4::FERRY_F401_GEOMETRY);
     out->port.serial = g_modem.port();

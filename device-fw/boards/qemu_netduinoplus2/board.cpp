@@ -26,7 +26,7 @@ constexpr uint32_t kModemBaud = 115200;
 constexpr uint32_t kTim2Cnt = 0x40000024u;
 constexpr uint32_t kExitReset = 3, kExitFault = 4, kExitHalt = 5;
 
-f4::Usart g_modem(f4::UsartRegs{f4::kUsart1, f4::kIrqUsart1});
+stm32::BufferedUsart g_modem;
 uint32_t g_random = 0x2545F491u;
 
 void do_reset(void*) { reset(); }
@@ -70,7 +70,7 @@ int app_init(AppServices* out) {
     const f4::ClockResult clock = f4::clock_84mhz(0, false);
     cm::systick_start(kQemuCoreHz);
     stm32::iwdg_start(4000);
-    g_modem.init(kQemuCoreHz / 2, kModemBaud, true);
+    g_modem.init(f4::kUsartLayout, f4::kUsart1, f4::kIrqUsart1, kQemuCoreHz / 2, kModemBaud, true);
     cm::enable_irq();
     int err = qemu::flash_open(&f4::kGeometryF405);
     out->port.flash = qemu::flash_port();

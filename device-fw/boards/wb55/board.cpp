@@ -23,9 +23,8 @@ constexpr uint32_t kModemBaud = 115200;
 constexpr unsigned kModemPins[] = {9, 10, 11, 12};  // PA9 TX, PA10 RX, PA11 CTS, PA12 RTS
 constexpr uint32_t kWatchdogMs = 4000;
 
-wb::Usart g_modem(wb::UsartRegs{wb::kUsart1, wb::kIrqUsart1});
+stm32::BufferedUsart g_modem;
 uint32_t g_random = 0x7F4A7C15u;
-bool g_modem_started = false;
 
 void do_reset(void*) { reset(); }
 
@@ -66,7 +65,7 @@ int app_init(AppServices* out) {
     cm::read_back(wb::kRccApb2enr);
     for (unsigned pin : kModemPins)
         stm32::gpio_alternate(wb::kGpioA, pin, 7, pin == 10 ? stm32::Pull::kUp : stm32::Pull::kNone);
-    g_modem.init(core_hz, kModemBaud, true);
+    g_modem.init(wb::kUsartLayout, wb::kUsart1, wb::kIrqUsart1, core_hz, kModemBaud, true);
     cm::enable_irq();
     out->port.flash = wb::flash_port();
     out->port.serial = g_modem.port();
@@ -74,16 +73,13 @@ int app_init(AppServices* out) {
     out->port.system = SystemPort{&g_random, stm32::watchdog_kick_cb, do_reset, stm32::jitter_random_cb};
     out->clock_note = core_hz == 48000000u ? "MSI 48 MHz" : "MSI did not settle: 4 MHz";
     out->reset_cause = cause_name;
-    g_modem_started = true;
     return FERRY_OK;
 }
 
 void console_write(const char*) {}  // the only USART is the modem's once it is up
 void announce(const char* text) {
-    if (g_modem_started) {
-        g_modem.write_text(text);
-        g_modem.flush();
-    }
+    g_modem.write_text(text);  // a no-op until app_init has set the USART up
+    g_modem.flush();
 }
 
 void reset() { cm::system_reset(); }

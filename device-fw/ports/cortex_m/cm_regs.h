@@ -7,6 +7,16 @@
 namespace ferry::cm {
 
 inline volatile uint32_t& reg(uint32_t addr) { return *reinterpret_cast<volatile uint32_t*>(addr); }
+// Polls a register until (value & mask) == want, at most `polls` reads: every wait on hardware
+// is bounded, and the caller decides what a timeout means (fall back, report, give up).
+inline bool wait_bits(uint32_t addr, uint32_t mask, uint32_t want, uint32_t polls) {
+    for (uint32_t i = 0; i < polls; ++i) {
+        if ((reg(addr) & mask) == want)
+            return true;
+    }
+    return false;
+}
+
 // A read for its side effect (clearing a flag, letting an enable bit settle).
 inline void read_back(uint32_t addr) {
     const uint32_t v = reg(addr);

@@ -33,7 +33,7 @@ public:
     bool empty() const { return head_ == tail_; }
 
 private:
-    uint8_t data_[Size];
+    uint8_t data_[Size] = {};
     volatile uint32_t head_ = 0;
     volatile uint32_t tail_ = 0;
 };

@@ -1,5 +1,6 @@
 #include "iwdg.h"
 
+#include "cm_regs.h"
 #include "ferry/errors.h"
 
 namespace ferry::stm32 {
@@ -20,14 +21,9 @@ int iwdg_start(uint32_t timeout_ms) {
     iwdg(kPr) = 4u;       // /64: one count per 2 ms at 32 kHz
     iwdg(kRlr) = timeout_ms / 2u;
     // The new values cross into the LSI domain; a few LSI periods normally.
-    for (uint32_t i = 0; i < 200000u; ++i) {
-        if (iwdg(kSr) == 0) {
-            iwdg(kKr) = 0xAAAAu;
-            return FERRY_OK;
-        }
-    }
+    const bool updated = cm::wait_bits(0x40003000u + kSr, 0x3u, 0, 200000u);
     iwdg(kKr) = 0xAAAAu;
-    return FERRY_ERR_TIMEOUT;
+    return updated ? FERRY_OK : FERRY_ERR_TIMEOUT;
 }
 
 }  // namespace ferry::stm32

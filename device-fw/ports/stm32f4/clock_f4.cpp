@@ -9,13 +9,7 @@ namespace {
 // few ms; 200,000 polls are >= 50 ms even at 84 MHz.
 constexpr uint32_t kReadyPolls = 200000u;
 
-bool wait_set(uint32_t addr, uint32_t mask, uint32_t want) {
-    for (uint32_t i = 0; i < kReadyPolls; ++i) {
-        if ((reg(addr) & mask) == want)
-            return true;
-    }
-    return false;
-}
+bool wait_set(uint32_t addr, uint32_t mask, uint32_t want) { return cm::wait_bits(addr, mask, want, kReadyPolls); }
 
 void set_flash_latency(uint32_t ws) {
     reg(kFlashAcr) = (reg(kFlashAcr) & ~kAcrLatencyMask) | ws | kAcrPrften | kAcrIcen | kAcrDcen;
@@ -105,17 +99,12 @@ void peripherals_reset_state() {
 
 stm32::ResetCause reset_cause_take() {
     using stm32::ResetCause;
-    const uint32_t csr = reg(kRccCsr);
-    reg(kRccCsr) = csr | kCsrRmvf;
-    // Most specific first: a power-on also sets PIN and BOR.
-    if (csr & kCsrIwdgRstf) return ResetCause::kIndependentWatchdog;
-    if (csr & kCsrWwdgRstf) return ResetCause::kWindowWatchdog;
-    if (csr & kCsrLpwrRstf) return ResetCause::kLowPower;
-    if (csr & kCsrSftRstf) return ResetCause::kSoftware;
-    if (csr & kCsrPorRstf) return ResetCause::kPowerOn;
-    if (csr & kCsrBorRstf) return ResetCause::kBrownOut;
-    if (csr & kCsrPinRstf) return ResetCause::kPin;
-    return ResetCause::kUnknown;
+    static constexpr stm32::ResetFlag kFlags[] = {
+        {kCsrIwdgRstf, ResetCause::kIndependentWatchdog}, {kCsrWwdgRstf, ResetCause::kWindowWatchdog},
+        {kCsrLpwrRstf, ResetCause::kLowPower},           {kCsrSftRstf, ResetCause::kSoftware},
+        {kCsrPorRstf, ResetCause::kPowerOn},             {kCsrBorRstf, ResetCause::kBrownOut},
+        {kCsrPinRstf, ResetCause::kPin}};
+    return stm32::reset_cause_take(kRccCsr, kCsrRmvf, kFlags);
 }
 
 }  // namespace ferry::f4

@@ -67,15 +67,8 @@ inline constexpr uint32_t kGpioA = 0x40020000u, kGpioB = 0x40020400u;
 inline constexpr uint32_t kGpioModer = 0x00, kGpioOspeedr = 0x08, kGpioPupdr = 0x0C, kGpioAfrl = 0x20,
                           kGpioAfrh = 0x24;
 
-// USART (RM0368 19.6): the "v1" register set QEMU's stm32f2xx_usart also implements.
+// USART (RM0368 19.6): bases and interrupt lines (register layout in usart_f4.h).
 inline constexpr uint32_t kUsart1 = 0x40011000u, kUsart2 = 0x40004400u;
-inline constexpr uint32_t kUsartSr = 0x00, kUsartDr = 0x04, kUsartBrr = 0x08, kUsartCr1 = 0x0C,
-                          kUsartCr2 = 0x10, kUsartCr3 = 0x14;
-inline constexpr uint32_t kUsartSrOre = 1u << 3, kUsartSrRxne = 1u << 5, kUsartSrTxe = 1u << 7,
-                          kUsartSrTc = 1u << 6, kUsartSrFe = 1u << 1, kUsartSrNf = 1u << 2;
-inline constexpr uint32_t kUsartCr1Re = 1u << 2, kUsartCr1Te = 1u << 3, kUsartCr1Rxneie = 1u << 5,
-                          kUsartCr1Txeie = 1u << 7, kUsartCr1Ue = 1u << 13;
-inline constexpr uint32_t kUsartCr3Rtse = 1u << 8, kUsartCr3Ctse = 1u << 9;
 inline constexpr unsigned kIrqUsart1 = 37, kIrqUsart2 = 38;
 
 // Independent watchdog (RM0368 17.4), same block on the WB55

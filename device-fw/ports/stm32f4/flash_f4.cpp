@@ -78,10 +78,8 @@ int program(void* ctx, uint32_t addr, const void* data, size_t len) {
         memcpy(&word, src + off, 4);
         *reinterpret_cast<volatile uint32_t*>(addr + off) = word;
         cm::dsb();
-        uint32_t sr = reg(kFlashSr);
-        for (uint32_t i = 0; (sr & kSrBsy) && i < kProgramPolls; ++i)
-            sr = reg(kFlashSr);
-        err = status_to_error(sr);
+        const bool done = cm::wait_bits(kFlashSr, kSrBsy, 0, kProgramPolls);
+        err = status_to_error(reg(kFlashSr) | (done ? 0u : kSrBsy));
         if (!err && *reinterpret_cast<const volatile uint32_t*>(addr + off) != word)
             err = FERRY_ERR_FLASH_VERIFY;
     }

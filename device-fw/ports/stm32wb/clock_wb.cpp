@@ -7,13 +7,7 @@ namespace {
 
 constexpr uint32_t kReadyPolls = 200000u;
 
-bool wait_bits(uint32_t addr, uint32_t mask, uint32_t want) {
-    for (uint32_t i = 0; i < kReadyPolls; ++i) {
-        if ((reg(addr) & mask) == want)
-            return true;
-    }
-    return false;
-}
+bool wait_bits(uint32_t addr, uint32_t mask, uint32_t want) { return cm::wait_bits(addr, mask, want, kReadyPolls); }
 
 bool set_msi_range(uint32_t range) {
     // The range may change only while MSI is off or ready.
@@ -57,16 +51,12 @@ void peripherals_reset_state() {
 
 stm32::ResetCause reset_cause_take() {
     using stm32::ResetCause;
-    const uint32_t csr = reg(kRccCsr);
-    reg(kRccCsr) = csr | kCsrRmvf;
-    if (csr & kCsrIwdgRstf) return ResetCause::kIndependentWatchdog;
-    if (csr & kCsrWwdgRstf) return ResetCause::kWindowWatchdog;
-    if (csr & kCsrLpwrRstf) return ResetCause::kLowPower;
-    if (csr & kCsrSftRstf) return ResetCause::kSoftware;
-    if (csr & kCsrOblRstf) return ResetCause::kOptionBytes;
-    if (csr & kCsrBorRstf) return ResetCause::kBrownOut;
-    if (csr & kCsrPinRstf) return ResetCause::kPin;
-    return ResetCause::kUnknown;
+    static constexpr stm32::ResetFlag kFlags[] = {
+        {kCsrIwdgRstf, ResetCause::kIndependentWatchdog}, {kCsrWwdgRstf, ResetCause::kWindowWatchdog},
+        {kCsrLpwrRstf, ResetCause::kLowPower},           {kCsrSftRstf, ResetCause::kSoftware},
+        {kCsrOblRstf, ResetCause::kOptionBytes},         {kCsrBorRstf, ResetCause::kBrownOut},
+        {kCsrPinRstf, ResetCause::kPin}};
+    return stm32::reset_cause_take(kRccCsr, kCsrRmvf, kFlags);
 }
 
 }  // namespace ferry::wb

@@ -36,13 +36,7 @@ bool sem_try_lock(unsigned sem) {
 }
 void sem_unlock(unsigned sem) { reg(kHsemR + 4 * sem) = kHsemCoreIdCpu1; }
 
-bool wait_clear(uint32_t addr, uint32_t mask) {
-    for (uint32_t i = 0; i < kBusyPolls; ++i) {
-        if (!(reg(addr) & mask))
-            return true;
-    }
-    return false;
-}
+bool wait_clear(uint32_t addr, uint32_t mask) { return cm::wait_bits(addr, mask, 0, kBusyPolls); }
 
 // One operation under the semaphores: ours for the flash, and CPU2's "leave it" not held.
 class FlashAccess {

@@ -64,16 +64,8 @@ inline constexpr unsigned kSemFlash = 2, kSemBlockedByCpu2 = 7;
 // GPIO (RM0434 9.4)
 inline constexpr uint32_t kGpioA = 0x48000000u, kGpioB = 0x48000400u;
 
-// USART1 (RM0434 36.8): the newer register set (ISR/ICR/RDR/TDR).
+// USART1 (RM0434 36.8): base and interrupt line (register layout in usart_wb.h).
 inline constexpr uint32_t kUsart1 = 0x40013800u;
-inline constexpr uint32_t kUsartCr1 = 0x00, kUsartCr2 = 0x04, kUsartCr3 = 0x08, kUsartBrr = 0x0C,
-                          kUsartIsr = 0x1C, kUsartIcr = 0x20, kUsartRdr = 0x24, kUsartTdr = 0x28;
-inline constexpr uint32_t kUsartCr1Ue = 1u << 0, kUsartCr1Re = 1u << 2, kUsartCr1Te = 1u << 3,
-                          kUsartCr1Rxneie = 1u << 5, kUsartCr1Txeie = 1u << 7;
-inline constexpr uint32_t kUsartCr3Rtse = 1u << 8, kUsartCr3Ctse = 1u << 9;
-inline constexpr uint32_t kUsartIsrFe = 1u << 1, kUsartIsrNe = 1u << 2, kUsartIsrOre = 1u << 3,
-                          kUsartIsrRxne = 1u << 5, kUsartIsrTc = 1u << 6, kUsartIsrTxe = 1u << 7;
-inline constexpr uint32_t kUsartIcrAll = 0x0012195Fu;  // every clear bit of ICR
 inline constexpr unsigned kIrqUsart1 = 36;
 
 }  // namespace ferry::wb
