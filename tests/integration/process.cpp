@@ -96,9 +96,12 @@ int FerrydProcess::terminate(int timeout_s) {
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log_path)
     : log_path_(log_path) {
+    // Opened (and emptied) here, before the fork: log() must never return what an earlier
+    // process wrote to the same path, even before the child has run.
+    FILE* out = std::fopen(log_path.c_str(), "w");
     pid_ = ::fork();
+    if (pid_ != 0 && out) std::fclose(out);
     if (pid_ == 0) {
-        FILE* out = std::fopen(log_path.c_str(), "w");
         if (out) {
             ::dup2(fileno(out), 1);
             ::dup2(fileno(out), 2);

@@ -61,6 +61,17 @@ void QemuFlash::slot(int slot, const Bytes& image) {
     sim_.factory_write(kLayoutQemuNetduinoPlus2.slot_base[slot], image);
 }
 
+void QemuFlash::factory(const Bytes& image_a) {
+    bootloader();
+    slot(0, image_a);
+}
+
+void QemuFlash::pending(int slot_index, const Bytes& image, uint32_t security_counter, uint32_t release) {
+    slot(slot_index, image);
+    if (log().append({kRecPending, static_cast<uint8_t>(slot_index), 0, security_counter, release, 0, 0}) != FERRY_OK)
+        throw std::runtime_error("boot log append failed");
+}
+
 BootLog& QemuFlash::log() {
     if (!log_open_ && log_.open(sim_.port(), kLayoutQemuNetduinoPlus2) != FERRY_OK)
         throw std::runtime_error("boot log open failed");

@@ -32,6 +32,10 @@ public:
     void bootloader();
     void config(const std::string& device_id, const Bytes& secret, const std::string& transport = "http");
     void slot(int slot, const Bytes& image);
+    // The factory state: the bootloader and the first image in slot A.
+    void factory(const Bytes& image_a);
+    // An image in `slot` marked pending, as the agent leaves it after a download.
+    void pending(int slot, const Bytes& image, uint32_t security_counter, uint32_t release);
     BootLog& log();  // the boot log on this flash, to add records as the device would
     void save(const std::string& path);  // 1 MB, as QEMU's F405 flash
 

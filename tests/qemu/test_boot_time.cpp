@@ -34,8 +34,7 @@ Bytes signed_image_of_size(const TempDir& dir, size_t image_size) {
 
 uint64_t instructions_to_handoff(const TempDir& dir, const Bytes& image) {
     QemuFlash flash;
-    flash.bootloader();
-    flash.slot(0, image);
+    flash.factory(image);
     const std::string tag = std::to_string(image.size());
     const std::string file = dir.file("flash-" + tag + ".bin");
     flash.save(file);

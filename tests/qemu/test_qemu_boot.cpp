@@ -44,8 +44,7 @@ TEST_CASE("QEMU: the bootloader checks and starts slot A, the application prints
     TempDir dir;
     SignedRelease v1 = sign_firmware(dir, "1.0.0", 1);
     QemuFlash flash;
-    flash.bootloader();
-    flash.slot(0, v1.image_a);
+    flash.factory(v1.image_a);
     BootRun r = boot(dir, flash, "ferry-app 1.0.0 slot A");
     CHECK(r.console.find("ferry-boot: qemu-netduinoplus2 slot A version 1.0.0 confirmed") != std::string::npos);
     CHECK(r.usart1.find("ferry-app 1.0.0 slot A on qemu-netduinoplus2\r\n") != std::string::npos);
@@ -58,10 +57,8 @@ TEST_CASE("QEMU: a valid pending v2 in slot B is started on trial", "[qemu]") {
     SignedRelease v1 = sign_firmware(dir, "1.0.0", 1);
     SignedRelease v2 = sign_firmware(dir, "2.0.0", 2);
     QemuFlash flash;
-    flash.bootloader();
-    flash.slot(0, v1.image_a);
-    flash.slot(1, v2.image_b);
-    REQUIRE(flash.log().append({kRecPending, 1, 0, 2, 7, 0, 0}) == 0);
+    flash.factory(v1.image_a);
+    flash.pending(1, v2.image_b, 2, 7);
     BootRun r = boot(dir, flash, "ferry-app 2.0.0 slot B");
     CHECK(r.console.find("ferry-boot: qemu-netduinoplus2 slot B version 2.0.0 trial") != std::string::npos);
     CHECK(r.usart1.find("ferry-app 2.0.0 slot B on qemu-netduinoplus2") != std::string::npos);
@@ -74,10 +71,8 @@ TEST_CASE("QEMU: a pending image with a bad signature is refused and slot A star
     Bytes bad = v2.image_b;
     bad[bad.size() - 1] ^= 0x01;  // one bit of the Ed25519 signature (the last trailer record)
     QemuFlash flash;
-    flash.bootloader();
-    flash.slot(0, v1.image_a);
-    flash.slot(1, bad);
-    REQUIRE(flash.log().append({kRecPending, 1, 0, 2, 7, 0, 0}) == 0);
+    flash.factory(v1.image_a);
+    flash.pending(1, bad, 2, 7);
     BootRun r = boot(dir, flash, "ferry-app 1.0.0 slot A");
     CHECK(r.console.find("slot B") == std::string::npos);
     CHECK(r.usart1.find("ferry-app 1.0.0 slot A") != std::string::npos);
@@ -96,8 +91,7 @@ TEST_CASE("QEMU: the application boots the same without the bootloader in front 
     TempDir dir;
     SignedRelease v1 = sign_firmware(dir, "1.0.0", 1);
     QemuFlash with;
-    with.bootloader();
-    with.slot(0, v1.image_a);
+    with.factory(v1.image_a);
     BootRun via_bootloader = boot(dir, with, "no device configuration record");
 
     // No bootloader: sector 0 holds zeros and the CPU starts at the application's reset handler

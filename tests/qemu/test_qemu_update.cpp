@@ -56,9 +56,8 @@ TEST_CASE("QEMU: application v1 downloads v2 from ferryd through telit-sim, rebo
     REQUIRE(f.ctl("assign qemu " + std::to_string(release)).code == 0);
 
     QemuFlash flash;
-    flash.bootloader();
+    flash.factory(v1.image_a);
     flash.config("qemu-1", *secret);
-    flash.slot(0, v1.image_a);
     const std::string file = f.dir.file("flash.bin");
     flash.save(file);
 
