@@ -26,6 +26,7 @@ void ByteCounter::flush(store::Store& store) {
             std::map<int64_t, uint64_t> per_release;
             for (const auto& [key, bytes] : batch) {
                 tx.add_device_bytes(key.first, bytes);
+                tx.add_member_bytes(key.first, key.second, bytes);
                 per_release[key.second] += bytes;
             }
             for (const auto& [release, bytes] : per_release) tx.add_release_bytes(release, bytes);

@@ -23,16 +23,6 @@ store::Release release_or_404(store::Tx& tx, int64_t id) {
     return *r;
 }
 
-int64_t query_number(const Query& q, const char* key, int64_t fallback, int64_t max) {
-    auto text = q.get(key);
-    if (!text) return fallback;
-    auto v = parse_u64(*text);
-    if (!v || *v > static_cast<uint64_t>(max)) {
-        throw bad_request("bad_parameter", std::string(key) + " must be 0.." + std::to_string(max));
-    }
-    return static_cast<int64_t>(*v);
-}
-
 HttpResponse list(FerryApp& app, RouteContext& ctx) {
     Query q = Query::parse(ctx.request.query());
     store::DeviceFilter f;

@@ -8,6 +8,7 @@
 #include "api/operator_auth.h"
 #include "common/crypto.h"
 #include "common/log.h"
+#include "rollout/rollout_engine.h"
 
 namespace ferry::api {
 
@@ -32,6 +33,7 @@ FerryApp::FerryApp(store::Store& store, store::BlobStore& blobs, AppConfig confi
     add_release_routes(router_, *this);
     add_device_routes(router_, *this);
     add_token_routes(router_, *this);
+    add_rollout_routes(router_, *this);
 }
 
 // Runs one step of a matched route and always yields an answer: an ApiError is the client's
@@ -155,6 +157,7 @@ void FerryApp::authorize(RouteContext& ctx, Access access) {
         throw ApiError(403, "forbidden",
                        std::string("this needs the ") + store::role_name(needed) + " role");
     }
+    ctx.actor = "token:" + caller->name;
     ctx.caller = std::move(caller);
 }
 
@@ -196,6 +199,14 @@ void FerryApp::flush_counters() {
         bytes_.flush(store_);
     } catch (const std::exception& e) {
         log::warn("byte counters not flushed; will retry", {{"error", e.what()}});
+    }
+}
+
+void FerryApp::sweep_rollouts() {
+    try {
+        store_.transact([&](store::Tx& tx) { rollout::sweep(tx, now()); });
+    } catch (const std::exception& e) {
+        log::warn("rollout sweep failed; will retry", {{"error", e.what()}});
     }
 }
 

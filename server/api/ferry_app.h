@@ -27,6 +27,7 @@ struct AppConfig {
     uint32_t capability_ttl_s = 7200;  // lifetime of a download URL (a slow NB-IoT download fits)
     uint32_t chunk_size = 8192;        // suggested range size in offers
     size_t max_upload_bytes = proto::kMaxBundleSize + 4096;
+    double price_per_mb = 0.0;  // what a megabyte of cellular data costs, for rollout views
 };
 
 // Seconds since the epoch; tests replace it to move time.
@@ -49,6 +50,8 @@ class FerryApp final : public HttpApp {
     size_t collect_garbage();
     // Moves in-memory byte counts into the store; ferryd calls it every few seconds and at exit.
     void flush_counters();
+    // The rollouts' time-driven work (rollout::sweep); ferryd calls it every few seconds.
+    void sweep_rollouts();
 
     const Router& router() const { return router_; }
 
@@ -91,5 +94,6 @@ void add_device_routes(Router& router, FerryApp& app);
 void add_token_routes(Router& router, FerryApp& app);
 void add_device_api_routes(Router& router, FerryApp& app);
 void add_ops_routes(Router& router, FerryApp& app);
+void add_rollout_routes(Router& router, FerryApp& app);
 
 }  // namespace ferry::api

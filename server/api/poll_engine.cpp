@@ -3,6 +3,7 @@
 #include <set>
 
 #include "ferry/proto/device_api.h"
+#include "rollout/rollout_engine.h"
 
 namespace ferry::api {
 namespace st = store::state;
@@ -18,8 +19,7 @@ bool in_progress(const std::string& s) {
 // A release a device gave up on is not offered again by itself, except after failures that say
 // nothing about the release (the link dropped, the server aborted).
 bool retry_allowed(const store::Device& d) {
-    return d.last_reason == proto::kReasonDownloadFailed ||
-           d.last_reason == proto::kReasonAbortedByServer;
+    return rollout::failure_is_transient(d.last_reason);
 }
 
 void record(store::Tx& tx, const store::Device& d, const std::string& kind, int64_t now,
@@ -38,16 +38,30 @@ void record(store::Tx& tx, const store::Device& d, const std::string& kind, int6
     tx.insert_event(e);
 }
 
-// The release this device should run: a pin on the device, else the newest tag assignment.
-std::optional<store::Release> desired_release(store::Tx& tx, const store::Device& d) {
-    std::optional<int64_t> id = d.pinned_release_id;
-    if (!id) {
-        if (auto a = tx.assignment_for_device(d.id))
-            id = a->release_id;
+// What this device should run, and whether an update towards it may begin now.
+struct Wanted {
+    std::optional<store::Release> release;
+    bool may_start = true;
+    std::optional<rollout::Claim> claim;  // when a rollout decided
+};
+
+// The documented order: a pin on the device, else the newest live rollout that has the device
+// (rollout_engine.h), else the newest tag assignment.
+Wanted wanted_release(store::Tx& tx, const store::Device& d, const PollReport& r, int64_t now) {
+    Wanted w;
+    if (d.pinned_release_id) {
+        w.release = tx.release_by_id(*d.pinned_release_id);
+        return w;
     }
-    if (!id)
-        return std::nullopt;
-    return tx.release_by_id(*id);
+    if (auto claim = rollout::claim_device(tx, d, r.version.key(), now)) {
+        w.release = tx.release_by_id(claim->rollout.release_id);
+        w.may_start = claim->may_start;
+        w.claim = std::move(claim);
+        return w;
+    }
+    if (auto a = tx.assignment_for_device(d.id))
+        w.release = tx.release_by_id(a->release_id);
+    return w;
 }
 
 bool runs_target(const store::Device& d, const store::Release& target, const PollReport& r) {
@@ -130,7 +144,8 @@ PollDecision decide(store::Tx& tx, store::Device& d, const PollReport& r, int64_
         out.action = PollAction::confirm;
         return out;
     }
-    auto want = desired_release(tx, d);
+    Wanted wanted = wanted_release(tx, d, r, now);
+    std::optional<store::Release>& want = wanted.release;
     bool offerable = want && want->hw_id == d.hw_id && want->version_key != r.version.key() &&
                      want->security_counter >= r.security_counter;  // never a lower counter
     if (!offerable) {
@@ -152,10 +167,21 @@ PollDecision decide(store::Tx& tx, store::Device& d, const PollReport& r, int64_
         return out;
     }
     if (!same_target || !in_progress(d.state)) {
+        // A new attempt; a rollout may hold it back (wave not open, paused, download cap).
+        if (!wanted.may_start)
+            return out;
+        std::optional<int64_t> rollout_id;
+        if (wanted.claim)
+            rollout_id = wanted.claim->rollout.id;
+        if (d.target_rollout_id && d.target_rollout_id != rollout_id)
+            rollout::leave(tx, *d.target_rollout_id, d.id, now);
         d.target_release_id = want->id;
+        d.target_rollout_id = rollout_id;
         d.target_slot = r.slot == 0 ? 1 : 0;
         d.state = st::kOffered;
         record(tx, d, "offered", now, want->id);
+        if (wanted.claim)
+            rollout::note_offer(tx, *wanted.claim, now);
     }
     out.action = PollAction::offer;
     out.target_slot = d.target_slot;
@@ -213,6 +239,7 @@ PollDecision process_poll(store::Tx& tx, store::Device& d, const PollReport& r, 
     apply_reported_event(tx, d, r, now);
     apply_boot_state(tx, d, r, now);
     PollDecision decision = decide(tx, d, r, now);
+    rollout::sync_member(tx, d, now);
     if (!tx.update_device_after_poll(d, r.counter))
         throw replayed_poll();
     d.counter = r.counter;

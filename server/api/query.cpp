@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "api/api_error.h"
+#include "api/validate.h"
 
 namespace ferry::api {
 namespace {
@@ -77,6 +78,17 @@ std::optional<std::string_view> Query::get(std::string_view key) const {
             return v;
     }
     return std::nullopt;
+}
+
+int64_t query_number(const Query& q, const char* key, int64_t fallback, int64_t max) {
+    auto text = q.get(key);
+    if (!text)
+        return fallback;
+    auto v = parse_u64(*text);
+    if (!v || *v > static_cast<uint64_t>(max)) {
+        throw bad_request("bad_parameter", std::string(key) + " must be 0.." + std::to_string(max));
+    }
+    return static_cast<int64_t>(*v);
 }
 
 }  // namespace ferry::api

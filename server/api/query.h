@@ -1,6 +1,7 @@
 // Query strings: "a=1&b=2". Values are percent-decoded unless decoding is refused (device API).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,9 @@ class Query {
   private:
     std::vector<std::pair<std::string, std::string>> items_;
 };
+
+// A numeric parameter: `fallback` when absent; 400 "bad_parameter" unless 0..max.
+int64_t query_number(const Query& q, const char* key, int64_t fallback, int64_t max);
 
 // Percent-decoding of one path or query component; nullopt on a malformed escape.
 std::optional<std::string> percent_decode(std::string_view s);

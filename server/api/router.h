@@ -22,6 +22,7 @@ struct RouteContext {
     const HttpRequest& request;
     std::vector<std::string> params;        // path parameters, raw (not decoded)
     std::optional<store::ApiToken> caller;  // set for operator routes
+    std::string actor;                      // who, for the audit log: "token:<name>", ...
 };
 
 using RouteHandler = std::function<HttpResponse(RouteContext&)>;

@@ -30,6 +30,17 @@ uint32_t to_u32(const std::string& source, const std::string& key, const std::st
     return static_cast<uint32_t>(v);
 }
 
+double to_price(const std::string& source, const std::string& key, const std::string& text) {
+    char* end = nullptr;
+    errno = 0;
+    double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || errno != 0 || !(v >= 0) || v > 1e6) {
+        throw ConfigError(source + ": " + key + " must be a price from 0 to 1000000, not '" +
+                          text + "'");
+    }
+    return v;
+}
+
 // One setter for every source, keyed by the file/flag name ("poll_interval" / --poll-interval).
 void set(Config& c, const std::string& source, const std::string& key, const std::string& value) {
     if (key == "listen") c.listen = split_list(value);
@@ -49,6 +60,7 @@ void set(Config& c, const std::string& source, const std::string& key, const std
     else if (key == "idle_timeout") c.idle_timeout_s = to_u32(source, key, value, 1, 3600);
     else if (key == "shutdown_grace") c.shutdown_grace_s = to_u32(source, key, value, 0, 3600);
     else if (key == "log_level") c.log_level = value;
+    else if (key == "price_per_mb") c.price_per_mb = to_price(source, key, value);
     else if (key == "initial_token_file") c.initial_token_file = value;
     else throw ConfigError(source + ": unknown setting '" + key + "'");
 }
@@ -57,7 +69,7 @@ const char* kKeys[] = {"listen",         "tls_listen",    "tls_cert",       "tls
                        "data_dir",       "db",            "trusted_keys",   "poll_interval",
                        "poll_jitter",    "capability_ttl", "chunk_size",    "flush_interval",
                        "threads",        "header_limit",  "idle_timeout",   "shutdown_grace",
-                       "log_level",      "initial_token_file"};
+                       "log_level",      "initial_token_file", "price_per_mb"};
 
 void load_file(Config& c, const std::string& path) {
     std::ifstream in(path);
@@ -70,6 +82,8 @@ void load_file(Config& c, const std::string& path) {
             value = it->get<std::string>();
         } else if (it->is_number_unsigned()) {
             value = std::to_string(it->get<uint64_t>());
+        } else if (it->is_number_float()) {
+            value = it->dump();
         } else if (it->is_array()) {
             for (const auto& e : *it) {
                 if (!e.is_string()) throw ConfigError(path + ": " + it.key() + " must hold strings");
@@ -109,7 +123,8 @@ std::string usage() {
            "  idle_timeout      S    keep-alive idle time (default 30)\n"
            "  shutdown_grace    S    time in-flight requests get on SIGTERM (default 20)\n"
            "  log_level         debug|info|warn|error\n"
-           "  initial_token_file PATH  also write the first admin token here (mode 0600)\n";
+           "  initial_token_file PATH  also write the first admin token here (mode 0600)\n"
+           "  price_per_mb      X    cost of a megabyte of device data, shown with rollouts\n";
 }
 
 Config load_config(int argc, char** argv) {

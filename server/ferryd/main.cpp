@@ -71,12 +71,13 @@ void announce_token(const std::string& token, const std::string& file) {
     std::fflush(stdout);
 }
 
-// Byte counters reach the store every flush_interval, and once more at shutdown.
-class CounterFlusher {
+// Every flush_interval: byte counters reach the store and the rollouts' time-driven work runs
+// (start times, device deadlines). The counters are flushed once more at shutdown.
+class Housekeeper {
 public:
-    CounterFlusher(api::FerryApp& app, unsigned interval_s)
+    Housekeeper(api::FerryApp& app, unsigned interval_s)
         : app_(app), thread_([this, interval_s] { loop(interval_s); }) {}
-    ~CounterFlusher() {
+    ~Housekeeper() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             stop_ = true;
@@ -92,6 +93,7 @@ private:
         while (!cv_.wait_for(lock, std::chrono::seconds(interval_s), [this] { return stop_; })) {
             lock.unlock();
             app_.flush_counters();
+            app_.sweep_rollouts();
             lock.lock();
         }
     }
@@ -112,6 +114,7 @@ int run(const ferryd::Config& cfg) {
     api::AppConfig app_cfg;
     app_cfg.trusted_keys = load_trusted_keys(cfg);
     app_cfg.poll_interval_s = cfg.poll_interval_s;
+    app_cfg.price_per_mb = cfg.price_per_mb;
     app_cfg.poll_jitter_s = cfg.poll_jitter_s;
     app_cfg.capability_ttl_s = cfg.capability_ttl_s;
     app_cfg.chunk_size = cfg.chunk_size;
@@ -141,7 +144,7 @@ int run(const ferryd::Config& cfg) {
                                    {"ports", server.bound_ports()}, {"store", store.describe()},
                                    {"trusted_keys", keys}});
     {
-        CounterFlusher flusher(app, cfg.flush_interval_s);
+        Housekeeper flusher(app, cfg.flush_interval_s);
         server.run();
     }
     log::info("ferryd stopped");

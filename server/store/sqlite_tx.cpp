@@ -5,31 +5,10 @@
 
 #include <utility>
 
+#include "store/sqlite_columns.h"
+
 namespace ferry::store {
 namespace {
-
-void bind_opt(SQLite::Statement& q, int i, const std::optional<int64_t>& v) {
-    if (v) {
-        q.bind(i, static_cast<int64_t>(*v));
-    } else {
-        q.bind(i);
-    }
-}
-
-std::optional<int64_t> col_opt(const SQLite::Column& c) {
-    if (c.isNull())
-        return std::nullopt;
-    return c.getInt64();
-}
-
-Bytes col_bytes(const SQLite::Column& c) {
-    auto* p = static_cast<const uint8_t*>(c.getBlob());
-    return p ? Bytes(p, p + c.getBytes()) : Bytes{};
-}
-
-void bind_bytes(SQLite::Statement& q, int i, const Bytes& b) {
-    q.bind(i, b.data(), static_cast<int>(b.size()));
-}
 
 bool is_unique_violation(const SQLite::Exception& e) {
     return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE ||
@@ -56,7 +35,7 @@ constexpr const char* kReleaseColumns =
 constexpr const char* kDeviceColumns =
     "id, name, hw_id, secret, counter, version, slot, security_counter, boot_state, last_seen, "
     "state, last_result, last_reason, target_release_id, pinned_release_id, bytes_served, "
-    "created_at, target_slot";
+    "created_at, target_slot, target_rollout_id";
 
 }  // namespace
 
@@ -314,6 +293,13 @@ std::vector<std::string> SqliteTx::release_uses(int64_t id) {
     busy.bind(1, static_cast<int64_t>(id));
     while (busy.executeStep())
         uses.push_back("being installed by device " + busy.getColumn(0).getString());
+    SQLite::Statement& rollouts =
+        prepare("SELECT id, state FROM rollouts WHERE release_id = ? ORDER BY id LIMIT 5");
+    rollouts.bind(1, static_cast<int64_t>(id));
+    while (rollouts.executeStep()) {
+        uses.push_back("used by rollout " + std::to_string(rollouts.getColumn(0).getInt64()) +
+                       " (" + rollouts.getColumn(1).getString() + ")");
+    }
     return uses;
 }
 
@@ -387,6 +373,7 @@ std::vector<Device> SqliteTx::query_devices(SQLite::Statement& q, bool with_tags
         d.bytes_served = static_cast<uint64_t>(q.getColumn(15).getInt64());
         d.created_at = q.getColumn(16).getInt64();
         d.target_slot = q.getColumn(17).getInt();
+        d.target_rollout_id = col_opt(q.getColumn(18));
         out.push_back(std::move(d));
     }
     if (with_tags) {
@@ -469,11 +456,11 @@ int64_t SqliteTx::count_devices() {
 }
 
 namespace {
-// The columns both device updates write, bound as parameters 1..11 by bind_device_columns.
+// The columns both device updates write, bound as parameters 1..12 by bind_device_columns.
 constexpr const char* kDeviceUpdate =
     "UPDATE devices SET version = ?, slot = ?, security_counter = ?, boot_state = ?, "
     "last_seen = ?, state = ?, last_result = ?, last_reason = ?, target_release_id = ?, "
-    "pinned_release_id = ?, target_slot = ?";
+    "pinned_release_id = ?, target_slot = ?, target_rollout_id = ?";
 
 void bind_device_columns(SQLite::Statement& q, const Device& d) {
     q.bind(1, d.version);
@@ -487,6 +474,7 @@ void bind_device_columns(SQLite::Statement& q, const Device& d) {
     bind_opt(q, 9, d.target_release_id);
     bind_opt(q, 10, d.pinned_release_id);
     q.bind(11, d.target_slot);
+    bind_opt(q, 12, d.target_rollout_id);
 }
 }  // namespace
 
@@ -494,7 +482,7 @@ void SqliteTx::update_device(const Device& d) {
     static const std::string sql = std::string(kDeviceUpdate) + " WHERE id = ?";
     SQLite::Statement& q = prepare(sql);
     bind_device_columns(q, d);
-    q.bind(12, static_cast<int64_t>(d.id));
+    q.bind(13, static_cast<int64_t>(d.id));
     q.exec();
 }
 
@@ -503,9 +491,9 @@ bool SqliteTx::update_device_after_poll(const Device& d, uint64_t n) {
         std::string(kDeviceUpdate) + ", counter = ? WHERE id = ? AND counter < ?";
     SQLite::Statement& q = prepare(sql);
     bind_device_columns(q, d);
-    q.bind(12, static_cast<int64_t>(n));
-    q.bind(13, static_cast<int64_t>(d.id));
-    q.bind(14, static_cast<int64_t>(n));
+    q.bind(13, static_cast<int64_t>(n));
+    q.bind(14, static_cast<int64_t>(d.id));
+    q.bind(15, static_cast<int64_t>(n));
     return q.exec() == 1;
 }
 

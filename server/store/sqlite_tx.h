@@ -73,8 +73,31 @@ class SqliteTx final : public Tx {
     int64_t insert_event(const DeviceEvent& event) override;
     std::vector<DeviceEvent> list_events(int64_t device_id, int64_t limit) override;
 
+    // rollouts (sqlite_tx_rollouts.cpp)
+    int64_t insert_rollout(const Rollout& rollout) override;
+    std::optional<Rollout> rollout_by_id(int64_t id) override;
+    std::vector<Rollout> list_rollouts() override;
+    std::vector<Rollout> live_rollouts(uint32_t hw_id) override;
+    void update_rollout(const Rollout& rollout) override;
+    void delete_rollout(int64_t id) override;
+    std::vector<Device> devices_of_hw(uint32_t hw_id) override;
+    void insert_member(const RolloutMember& member) override;
+    std::optional<RolloutMember> member(int64_t rollout_id, int64_t device_id) override;
+    void update_member(const RolloutMember& member) override;
+    std::vector<RolloutMember> list_members(int64_t rollout_id,
+                                            const MemberFilter& filter) override;
+    std::vector<MemberCount> member_counts(int64_t rollout_id) override;
+    int64_t count_members(int64_t rollout_id, const std::string& state) override;
+    std::vector<RolloutMember> overdue_members(int64_t rollout_id,
+                                               int64_t offered_before) override;
+    void add_member_bytes(int64_t device_id, int64_t release_id, uint64_t bytes) override;
+    int64_t insert_audit(const AuditEntry& entry) override;
+    std::vector<AuditEntry> list_audit(std::optional<int64_t> rollout_id, int64_t limit) override;
+
   private:
     SQLite::Statement& prepare(std::string_view sql);
+    std::vector<Rollout> query_rollouts(SQLite::Statement& q);
+    std::vector<RolloutMember> query_members(SQLite::Statement& q);
     std::vector<Release> query_releases(SQLite::Statement& q);
     std::vector<Device> query_devices(SQLite::Statement& q, bool with_tags = true);
     void load_images(Release& r);

@@ -88,6 +88,40 @@ class Tx {
     // events
     virtual int64_t insert_event(const DeviceEvent& event) = 0;
     virtual std::vector<DeviceEvent> list_events(int64_t device_id, int64_t limit) = 0;
+
+    // rollouts
+    virtual int64_t insert_rollout(const Rollout& rollout) = 0;
+    virtual std::optional<Rollout> rollout_by_id(int64_t id) = 0;
+    virtual std::vector<Rollout> list_rollouts() = 0;  // newest first
+    // The rollouts that may still hand out their release to a device of hw_id (every state but
+    // aborted), newest first: what each poll looks through.
+    virtual std::vector<Rollout> live_rollouts(uint32_t hw_id) = 0;
+    // Writes state, pause_reason, current_wave, failures_seen and updated_at.
+    virtual void update_rollout(const Rollout& rollout) = 0;
+    virtual void delete_rollout(int64_t id) = 0;
+    // Devices of one hardware type with id, name, version and tags filled (nothing else): the
+    // candidates a new rollout's target is matched against.
+    virtual std::vector<Device> devices_of_hw(uint32_t hw_id) = 0;
+
+    virtual void insert_member(const RolloutMember& member) = 0;
+    virtual std::optional<RolloutMember> member(int64_t rollout_id, int64_t device_id) = 0;
+    // Writes state, offered_at, finished_at and reason.
+    virtual void update_member(const RolloutMember& member) = 0;
+    virtual std::vector<RolloutMember> list_members(int64_t rollout_id,
+                                                    const MemberFilter& filter) = 0;
+    virtual std::vector<MemberCount> member_counts(int64_t rollout_id) = 0;
+    virtual int64_t count_members(int64_t rollout_id, const std::string& state) = 0;
+    // Members downloading or installed that were offered before `offered_before`.
+    virtual std::vector<RolloutMember> overdue_members(int64_t rollout_id,
+                                                       int64_t offered_before) = 0;
+    // Bytes of `release` served to a device count for the rollout its current target came from.
+    virtual void add_member_bytes(int64_t device_id, int64_t release_id, uint64_t bytes) = 0;
+
+    // audit log
+    virtual int64_t insert_audit(const AuditEntry& entry) = 0;
+    // Newest first; only one rollout's entries when rollout_id is set.
+    virtual std::vector<AuditEntry> list_audit(std::optional<int64_t> rollout_id,
+                                               int64_t limit) = 0;
 };
 
 // How transact_async ends: nullptr once the transaction has committed, otherwise what fn threw

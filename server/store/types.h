@@ -83,6 +83,7 @@ struct Device {
     std::optional<int64_t> pinned_release_id;
     uint64_t bytes_served = 0;
     int64_t created_at = 0;
+    std::optional<int64_t> target_rollout_id;  // the rollout that set target_release_id
     std::vector<std::string> tags;
 };
 
@@ -103,6 +104,103 @@ struct TagAssignment {
     std::string tag;
     int64_t release_id = 0;
     int64_t assigned_at = 0;
+};
+
+// ---- rollouts (server/rollout/) ------------------------------------------------------------
+
+namespace rollout_state {
+inline constexpr const char* kScheduled = "scheduled";
+inline constexpr const char* kRunning = "running";
+inline constexpr const char* kPaused = "paused";
+inline constexpr const char* kCompleted = "completed";
+inline constexpr const char* kAborted = "aborted";
+}  // namespace rollout_state
+
+// Where one member device stands in its rollout.
+namespace member_state {
+inline constexpr const char* kPending = "pending";          // its wave not open, or not started
+inline constexpr const char* kDownloading = "downloading";  // offered, fetching the image
+inline constexpr const char* kInstalled = "installed";      // verified, rebooting or on trial
+inline constexpr const char* kConfirmed = "confirmed";      // checked in from the new slot
+inline constexpr const char* kRolledBack = "rolled_back";
+inline constexpr const char* kFailed = "failed";
+inline constexpr const char* kTimedOut = "timed_out";  // not confirmed within the deadline
+inline constexpr const char* kAborted = "aborted";     // stopped by an abort of the rollout
+}  // namespace member_state
+
+// How far a wave reaches, counted from the start of the rollout's order (cumulative).
+struct WaveSpec {
+    enum class Kind { percent, count } kind = Kind::percent;
+    uint32_t value = 100;
+};
+
+struct RolloutTarget {
+    std::vector<std::string> tags;      // any of them (empty: no tag condition)
+    std::vector<std::string> devices;   // device names (empty: no such condition)
+    std::vector<std::string> versions;  // running one of them (empty: any)
+};
+
+struct Rollout {
+    int64_t id = 0;
+    std::string name;
+    int64_t release_id = 0;
+    uint32_t hw_id = 0;  // of the release, read with it (not stored twice)
+    std::string release_version;
+    uint64_t release_version_key = 0;
+    std::string state = rollout_state::kScheduled;
+    std::string pause_reason;
+    RolloutTarget target;
+    std::vector<WaveSpec> waves;
+    int current_wave = 0;
+    uint32_t success_percent = 95;
+    uint32_t failure_count = 0;
+    uint32_t failure_percent = 0;
+    uint32_t failures_seen = 0;
+    int64_t device_deadline = 86400;
+    uint32_t max_downloads = 0;
+    std::optional<int64_t> start_at;
+    int64_t created_at = 0;
+    std::string created_by;
+    int64_t updated_at = 0;
+};
+
+struct RolloutMember {
+    int64_t rollout_id = 0;
+    int64_t device_id = 0;
+    std::string device_name;  // read only, joined from devices
+    int wave = 0;
+    int64_t rank = 0;
+    std::string state = member_state::kPending;
+    int64_t joined_at = 0;
+    std::optional<int64_t> offered_at;
+    std::optional<int64_t> finished_at;
+    int reason = 0;
+    uint64_t bytes_served = 0;
+};
+
+// Members of one rollout grouped by (wave, state).
+struct MemberCount {
+    int wave = 0;
+    std::string state;
+    int64_t count = 0;
+    uint64_t bytes = 0;
+};
+
+struct MemberFilter {
+    std::optional<std::string> state;
+    std::optional<int> wave;
+    int64_t limit = 100;
+    int64_t offset = 0;
+};
+
+struct AuditEntry {
+    int64_t id = 0;
+    int64_t at = 0;
+    std::string actor;
+    std::string action;
+    std::optional<int64_t> rollout_id;
+    std::string subject;
+    std::string detail;
 };
 
 struct DeviceFilter {
