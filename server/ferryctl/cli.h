@@ -57,5 +57,6 @@ int cmd_pin(const Args& args);
 int cmd_unpin(const Args& args);
 int cmd_tag(const Args& args);
 int cmd_token_create(const Args& args);
+int cmd_rollout(const Args& args);
 
 }  // namespace ferry::ctl

@@ -35,6 +35,11 @@ const char* kUsage =
     "  unassign TAG\n"
     "  pin ID RELEASE | unpin ID                a per-device release that overrides tags\n"
     "  token-create NAME [--role admin|operator|viewer]\n"
+    "  rollout create RELEASE [--name N] [--tag T]... [--device ID]... [--from-version V]...\n"
+    "         [--wave 1%|50]... [--success PCT] [--max-failures N] [--max-failure-percent PCT]\n"
+    "         [--deadline S] [--max-downloads N] [--start-at UNIX|+S|YYYY-MM-DDTHH:MM:SSZ]\n"
+    "                                            staged rollout; waves are cumulative\n"
+    "  rollout list | show ID | pause ID | resume ID | abort ID\n"
     "\n"
     "exit codes: 0 ok, 1 failed, 2 usage, 3 verification failed, 4 server refused\n";
 
@@ -48,6 +53,7 @@ int main(int argc, char** argv) {
         {"device", cmd_device_show},  {"provision", cmd_provision}, {"tag", cmd_tag},
         {"assign", cmd_assign},       {"unassign", cmd_unassign},   {"pin", cmd_pin},
         {"unpin", cmd_unpin},         {"token-create", cmd_token_create},
+        {"rollout", cmd_rollout},
     };
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);
