@@ -6,8 +6,10 @@
 
 #include "api/api_error.h"
 #include "api/operator_auth.h"
+#include "api/session_auth.h"
 #include "common/crypto.h"
 #include "common/log.h"
+#include "common/password.h"
 #include "rollout/rollout_engine.h"
 
 namespace ferry::api {
@@ -34,6 +36,7 @@ FerryApp::FerryApp(store::Store& store, store::BlobStore& blobs, AppConfig confi
     add_device_routes(router_, *this);
     add_token_routes(router_, *this);
     add_rollout_routes(router_, *this);
+    add_account_routes(router_, *this);
 }
 
 // Runs one step of a matched route and always yields an answer: an ApiError is the client's
@@ -133,32 +136,78 @@ HttpResponse FerryApp::count(HttpResponse response) {
     return response;
 }
 
+namespace {
+std::optional<std::string_view> bearer_token(const HttpRequest& request) {
+    const std::string* auth = request.header("authorization");
+    constexpr std::string_view bearer = "bearer ";  // the scheme is case-insensitive
+    if (!auth || auth->size() <= bearer.size())
+        return std::nullopt;
+    for (size_t i = 0; i < bearer.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>((*auth)[i])) != bearer[i])
+            return std::nullopt;
+    }
+    return std::string_view(*auth).substr(bearer.size());
+}
+}  // namespace
+
+// Operator routes take an API token (Authorization: Bearer, for ferryctl and scripts) or a
+// dashboard session cookie; a cookie on a state-changing request needs the session's CSRF token.
 void FerryApp::authorize(RouteContext& ctx, Access access) {
     if (access == Access::open || access == Access::device)
         return;
-    const std::string* auth = ctx.request.header("authorization");
-    constexpr std::string_view bearer = "bearer ";  // the scheme is case-insensitive
-    bool is_bearer = auth && auth->size() > bearer.size();
-    for (size_t i = 0; is_bearer && i < bearer.size(); ++i) {
-        is_bearer = std::tolower(static_cast<unsigned char>((*auth)[i])) == bearer[i];
+    store::Role role = store::Role::viewer;
+    if (auto token = bearer_token(ctx.request)) {
+        std::optional<store::ApiToken> caller;
+        store_.transact([&](store::Tx& tx) { caller = authenticate_token(tx, *token, now()); });
+        if (!caller)
+            throw ApiError(401, "unauthenticated", "unknown or invalid API token");
+        role = caller->role;
+        ctx.actor = "token:" + caller->name;
+        ctx.caller = std::move(caller);
+    } else {
+        std::optional<SessionCaller> session;
+        store_.transact([&](store::Tx& tx) { session = authenticate_session(tx, ctx.request, now()); });
+        if (!session) {
+            throw ApiError(401, "unauthenticated",
+                           "log in, or send an API token (Authorization: Bearer)");
+        }
+        if (!is_safe_method(ctx.request.method)) {
+            const std::string* csrf = ctx.request.header("x-csrf-token");
+            const std::string& want = session->session.csrf_token;
+            if (!csrf || csrf->size() != want.size() ||
+                !equal_constant_time(reinterpret_cast<const uint8_t*>(csrf->data()),
+                                     reinterpret_cast<const uint8_t*>(want.data()), want.size())) {
+                throw ApiError(403, "csrf", "missing or wrong X-CSRF-Token for this session");
+            }
+        }
+        role = session->user.role;
+        ctx.actor = "user:" + session->user.name;
+        ctx.user = std::move(session->user);
+        ctx.session = std::move(session->session);
     }
-    if (!is_bearer) {
-        throw ApiError(401, "unauthenticated", "an API token is required (Authorization: Bearer)");
-    }
-    std::string_view token = std::string_view(*auth).substr(bearer.size());
-    std::optional<store::ApiToken> caller;
-    store_.transact([&](store::Tx& tx) { caller = authenticate_token(tx, token, now()); });
-    if (!caller)
-        throw ApiError(401, "unauthenticated", "unknown or invalid API token");
     store::Role needed = access == Access::admin       ? store::Role::admin
                          : access == Access::operator_ ? store::Role::operator_
                                                        : store::Role::viewer;
-    if (static_cast<int>(caller->role) < static_cast<int>(needed)) {
+    if (static_cast<int>(role) < static_cast<int>(needed)) {
         throw ApiError(403, "forbidden",
                        std::string("this needs the ") + store::role_name(needed) + " role");
     }
-    ctx.actor = "token:" + caller->name;
-    ctx.caller = std::move(caller);
+}
+
+std::optional<std::string> FerryApp::bootstrap_admin_user() {
+    std::optional<std::string> text;
+    store_.transact([&](store::Tx& tx) {
+        if (tx.count_users(std::nullopt) > 0)
+            return;
+        store::User u;
+        u.name = "admin";
+        u.role = store::Role::admin;
+        text = password::generate();
+        u.password_hash = password::hash(*text);
+        u.created_at = now();
+        tx.insert_user(u);
+    });
+    return text;
 }
 
 std::optional<std::string> FerryApp::bootstrap_admin_token() {

@@ -46,6 +46,9 @@ class FerryApp final : public HttpApp {
 
     // On an empty token table: creates an admin token and returns its text (shown once).
     std::optional<std::string> bootstrap_admin_token();
+    // On an empty user table: creates the dashboard user "admin" with a random password and
+    // returns the password (shown once).
+    std::optional<std::string> bootstrap_admin_user();
     // Deletes blob files and rows no release refers to (what a crash mid-upload left).
     size_t collect_garbage();
     // Moves in-memory byte counts into the store; ferryd calls it every few seconds and at exit.
@@ -95,5 +98,6 @@ void add_token_routes(Router& router, FerryApp& app);
 void add_device_api_routes(Router& router, FerryApp& app);
 void add_ops_routes(Router& router, FerryApp& app);
 void add_rollout_routes(Router& router, FerryApp& app);
+void add_account_routes(Router& router, FerryApp& app);
 
 }  // namespace ferry::api

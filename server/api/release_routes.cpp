@@ -69,7 +69,7 @@ HttpResponse upload(FerryApp& app, RouteContext& ctx) {
         rel.key_name = app.config().trusted_keys[key_index].name;
         rel.manifest = parsed.manifest_bytes;
         rel.created_at = app.now();
-        rel.created_by = ctx.caller ? ctx.caller->name : "";
+        rel.created_by = ctx.caller_name();
         for (int slot = 0; slot < proto::kSlotCount; ++slot) {
             const auto& img = parsed.manifest.rm_images[slot];
             rel.images.push_back({slot, img.mi_load_addr, img.mi_size,

@@ -21,8 +21,14 @@ enum class Access { open, device, viewer, operator_, admin };
 struct RouteContext {
     const HttpRequest& request;
     std::vector<std::string> params;        // path parameters, raw (not decoded)
-    std::optional<store::ApiToken> caller;  // set for operator routes
-    std::string actor;                      // who, for the audit log: "token:<name>", ...
+    std::optional<store::ApiToken> caller;  // set for operator routes called with a token
+    std::optional<store::User> user;        // ... or with a dashboard session
+    std::optional<store::Session> session;
+    std::string actor;  // who, for the audit log: "token:<name>" or "user:<name>"
+    // The caller's name without its kind (token or user name), e.g. for created_by.
+    std::string caller_name() const {
+        return user ? user->name : caller ? caller->name : std::string();
+    }
 };
 
 using RouteHandler = std::function<HttpResponse(RouteContext&)>;

@@ -62,6 +62,7 @@ void set(Config& c, const std::string& source, const std::string& key, const std
     else if (key == "log_level") c.log_level = value;
     else if (key == "price_per_mb") c.price_per_mb = to_price(source, key, value);
     else if (key == "initial_token_file") c.initial_token_file = value;
+    else if (key == "initial_password_file") c.initial_password_file = value;
     else throw ConfigError(source + ": unknown setting '" + key + "'");
 }
 
@@ -69,7 +70,8 @@ const char* kKeys[] = {"listen",         "tls_listen",    "tls_cert",       "tls
                        "data_dir",       "db",            "trusted_keys",   "poll_interval",
                        "poll_jitter",    "capability_ttl", "chunk_size",    "flush_interval",
                        "threads",        "header_limit",  "idle_timeout",   "shutdown_grace",
-                       "log_level",      "initial_token_file", "price_per_mb"};
+                       "log_level",      "initial_token_file", "price_per_mb",
+                       "initial_password_file"};
 
 void load_file(Config& c, const std::string& path) {
     std::ifstream in(path);
@@ -124,6 +126,7 @@ std::string usage() {
            "  shutdown_grace    S    time in-flight requests get on SIGTERM (default 20)\n"
            "  log_level         debug|info|warn|error\n"
            "  initial_token_file PATH  also write the first admin token here (mode 0600)\n"
+           "  initial_password_file PATH  also write the first dashboard password here (0600)\n"
            "  price_per_mb      X    cost of a megabyte of device data, shown with rollouts\n";
 }
 

@@ -34,6 +34,7 @@ struct Config {
     uint32_t shutdown_grace_s = 20;
     std::string log_level = "info";
     std::string initial_token_file;  // where the first admin token is also written (mode 0600)
+    std::string initial_password_file;  // where the first dashboard password is also written
     bool show_help = false;
 };
 

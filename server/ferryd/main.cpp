@@ -60,12 +60,12 @@ int lock_database(const std::string& db_path) {
     return fd;
 }
 
-void announce_token(const std::string& token, const std::string& file) {
-    std::printf("\nFirst start: an admin API token was created. It is shown only this once:\n\n"
-                "    %s\n\n",
-                token.c_str());
+// Prints a first-start secret once, and writes it to `file` (mode 0600) when one is given.
+void announce_secret(const std::string& what, const std::string& secret, const std::string& file) {
+    std::printf("\nFirst start: %s. It is shown only this once:\n\n    %s\n\n", what.c_str(),
+                secret.c_str());
     if (!file.empty()) {
-        write_file_atomic(file, reinterpret_cast<const uint8_t*>(token.data()), token.size(), 0600);
+        write_file_atomic(file, reinterpret_cast<const uint8_t*>(secret.data()), secret.size(), 0600);
         std::printf("It was also written to %s (mode 0600).\n\n", file.c_str());
     }
     std::fflush(stdout);
@@ -124,7 +124,12 @@ int run(const ferryd::Config& cfg) {
     }
     api::FerryApp app(store, blobs, app_cfg);
     app.collect_garbage();
-    if (auto token = app.bootstrap_admin_token()) announce_token(*token, cfg.initial_token_file);
+    if (auto token = app.bootstrap_admin_token())
+        announce_secret("an admin API token was created", *token, cfg.initial_token_file);
+    if (auto pw = app.bootstrap_admin_user()) {
+        announce_secret("the dashboard user \"admin\" was created with this password", *pw,
+                        cfg.initial_password_file);
+    }
 
     http::ServerOptions opts;
     opts.listen = cfg.listen;

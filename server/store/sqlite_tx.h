@@ -40,6 +40,21 @@ class SqliteTx final : public Tx {
     void touch_token(int64_t id, int64_t now) override;
     int64_t count_tokens() override;
 
+    // accounts (sqlite_tx_accounts.cpp)
+    int64_t insert_user(const User& user) override;
+    std::optional<User> user_by_name(const std::string& name) override;
+    std::optional<User> user_by_id(int64_t id) override;
+    std::vector<User> list_users() override;
+    void update_user(const User& user) override;
+    bool delete_user(int64_t id) override;
+    int64_t count_users(std::optional<Role> role) override;
+    void insert_session(const Session& session) override;
+    std::optional<Session> session_by_hash(const Bytes& token_hash) override;
+    void touch_session(const Bytes& token_hash, int64_t now) override;
+    void delete_session(const Bytes& token_hash) override;
+    void delete_user_sessions(int64_t user_id) override;
+    void delete_expired_sessions(int64_t now) override;
+
     void insert_blob_if_absent(const std::string& sha256, uint64_t size, int64_t now) override;
     std::vector<std::string> list_blob_hashes() override;
     bool blob_referenced(const std::string& sha256) override;
@@ -97,6 +112,7 @@ class SqliteTx final : public Tx {
   private:
     SQLite::Statement& prepare(std::string_view sql);
     std::vector<Rollout> query_rollouts(SQLite::Statement& q);
+    std::vector<User> query_users(SQLite::Statement& q);
     std::vector<RolloutMember> query_members(SQLite::Statement& q);
     std::vector<Release> query_releases(SQLite::Statement& q);
     std::vector<Device> query_devices(SQLite::Statement& q, bool with_tags = true);

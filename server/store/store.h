@@ -42,6 +42,21 @@ class Tx {
     virtual void touch_token(int64_t id, int64_t now) = 0;
     virtual int64_t count_tokens() = 0;
 
+    // dashboard accounts and their sessions
+    virtual int64_t insert_user(const User& user) = 0;  // ConflictError on a duplicate name
+    virtual std::optional<User> user_by_name(const std::string& name) = 0;
+    virtual std::optional<User> user_by_id(int64_t id) = 0;
+    virtual std::vector<User> list_users() = 0;
+    virtual void update_user(const User& user) = 0;  // role, password_hash, last_login_at
+    virtual bool delete_user(int64_t id) = 0;        // and its sessions
+    virtual int64_t count_users(std::optional<Role> role) = 0;
+    virtual void insert_session(const Session& session) = 0;
+    virtual std::optional<Session> session_by_hash(const Bytes& token_hash) = 0;
+    virtual void touch_session(const Bytes& token_hash, int64_t now) = 0;
+    virtual void delete_session(const Bytes& token_hash) = 0;
+    virtual void delete_user_sessions(int64_t user_id) = 0;
+    virtual void delete_expired_sessions(int64_t now) = 0;
+
     // blobs and releases
     virtual void insert_blob_if_absent(const std::string& sha256, uint64_t size, int64_t now) = 0;
     virtual std::vector<std::string> list_blob_hashes() = 0;

@@ -24,6 +24,26 @@ struct ApiToken {
     std::optional<int64_t> last_used_at;
 };
 
+// A dashboard account.
+struct User {
+    int64_t id = 0;
+    std::string name;
+    Role role = Role::viewer;
+    std::string password_hash;  // common/password.h
+    int64_t created_at = 0;
+    std::optional<int64_t> last_login_at;
+};
+
+// A dashboard login: the cookie's token is known only by its SHA-256.
+struct Session {
+    Bytes token_hash;
+    int64_t user_id = 0;
+    std::string csrf_token;
+    int64_t created_at = 0;
+    int64_t expires_at = 0;
+    int64_t last_seen_at = 0;
+};
+
 struct ReleaseImage {
     int slot = 0;
     uint32_t load_addr = 0;
