@@ -36,6 +36,14 @@ HttpResponse list(FerryApp& app, RouteContext& ctx) {
         } else if (k == "state") {
             require_name(v, "state");
             f.state = v;
+        } else if (k == "q") {
+            if (v.size() > 64)
+                throw bad_request("bad_parameter", "q has at most 64 characters");
+            f.name_contains = v;
+        } else if (k == "seen_within") {
+            f.seen_since = app.now() - query_number(q, "seen_within", 0, 10 * 365 * 86400);
+        } else if (k == "unseen_for") {
+            f.unseen_since = app.now() - query_number(q, "unseen_for", 0, 10 * 365 * 86400);
         } else if (k != "limit" && k != "offset") {
             throw bad_request("bad_parameter", "unknown parameter " + k);
         }
@@ -49,6 +57,31 @@ HttpResponse list(FerryApp& app, RouteContext& ctx) {
         total = tx.count_devices(f);
     });
     return json_ok({{"devices", out}, {"total", total}});
+}
+
+// The overview: how many devices, how many seen within their poll interval (plus its jitter and
+// a minute of grace), which versions run, update states, and why devices failed.
+HttpResponse fleet(FerryApp& app, RouteContext&) {
+    const AppConfig& cfg = app.config();
+    int64_t window = cfg.poll_interval_s + cfg.poll_jitter_s + 60;
+    store::FleetSummary s;
+    app.store().transact([&](store::Tx& tx) { s = tx.fleet_summary(app.now() - window); });
+    nlohmann::json versions = nlohmann::json::array();
+    for (const auto& [v, n] : s.versions)
+        versions.push_back({{"version", v.empty() ? "unknown" : v}, {"devices", n}});
+    nlohmann::json states = nlohmann::json::object();
+    for (const auto& [st, n] : s.states)
+        states[st] = n;
+    nlohmann::json failures = nlohmann::json::array();
+    for (const auto& [reason, n] : s.failures)
+        failures.push_back({{"reason", reason}, {"reason_name", reason_name(reason)}, {"devices", n}});
+    return json_ok({{"devices", s.devices},
+                    {"seen_recently", s.seen_recently},
+                    {"never_seen", s.never_seen},
+                    {"seen_window_s", window},
+                    {"versions", versions},
+                    {"states", states},
+                    {"failures", failures}});
 }
 
 HttpResponse provision(FerryApp& app, RouteContext& ctx) {
@@ -184,6 +217,7 @@ void add_device_routes(Router& router, FerryApp& app) {
         return [&app, fn](RouteContext& c) { return fn(app, c); };
     };
     router.add("GET", "/api/v1/devices", Access::viewer, bind(list));
+    router.add("GET", "/api/v1/fleet", Access::viewer, bind(fleet));
     router.add("POST", "/api/v1/devices", Access::operator_, bind(provision));
     router.add("GET", "/api/v1/devices/{id}", Access::viewer, bind(show));
     router.add("DELETE", "/api/v1/devices/{id}", Access::admin, bind(remove));

@@ -20,7 +20,11 @@ int64_t system_now() {
 }
 
 FerryApp::FerryApp(store::Store& store, store::BlobStore& blobs, AppConfig config, Clock clock)
-    : store_(store), blobs_(blobs), config_(std::move(config)), clock_(std::move(clock)) {
+    : store_(store),
+      blobs_(blobs),
+      config_(std::move(config)),
+      clock_(std::move(clock)),
+      web_(config_.web_root) {
     // The capability key is shared through the store so every instance accepts every URL.
     store_.transact([&](store::Tx& tx) {
         auto key = tx.get_setting("capability_key");
@@ -37,6 +41,7 @@ FerryApp::FerryApp(store::Store& store, store::BlobStore& blobs, AppConfig confi
     add_token_routes(router_, *this);
     add_rollout_routes(router_, *this);
     add_account_routes(router_, *this);
+    add_dashboard_routes(router_, *this);
 }
 
 // Runs one step of a matched route and always yields an answer: an ApiError is the client's

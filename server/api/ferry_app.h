@@ -14,6 +14,7 @@
 #include "api/image_cache.h"
 #include "api/metrics.h"
 #include "api/router.h"
+#include "api/static_files.h"
 #include "release/bundle.h"
 #include "store/blob_store.h"
 #include "store/store.h"
@@ -28,6 +29,7 @@ struct AppConfig {
     uint32_t chunk_size = 8192;        // suggested range size in offers
     size_t max_upload_bytes = proto::kMaxBundleSize + 4096;
     double price_per_mb = 0.0;  // what a megabyte of cellular data costs, for rollout views
+    std::string web_root;       // the built dashboard (one flat directory); empty: none
 };
 
 // Seconds since the epoch; tests replace it to move time.
@@ -67,6 +69,7 @@ class FerryApp final : public HttpApp {
     ByteCounter& byte_counter() { return bytes_; }
     int64_t now() const { return clock_(); }
     const Bytes& capability_key() const { return capability_key_; }
+    const StaticFiles& web() const { return web_; }
     // The image of (release, slot) from the cache, loading it from the blob store on a miss.
     std::shared_ptr<const CachedImage> image_bytes(int64_t release_id, int slot);
 
@@ -89,6 +92,7 @@ class FerryApp final : public HttpApp {
     ImageCache images_;
     ByteCounter bytes_;
     Bytes capability_key_;
+    StaticFiles web_;
 };
 
 // Route registration, one file per area.
@@ -99,5 +103,6 @@ void add_device_api_routes(Router& router, FerryApp& app);
 void add_ops_routes(Router& router, FerryApp& app);
 void add_rollout_routes(Router& router, FerryApp& app);
 void add_account_routes(Router& router, FerryApp& app);
+void add_dashboard_routes(Router& router, FerryApp& app);
 
 }  // namespace ferry::api

@@ -4,6 +4,7 @@
 
 #include "api/api_error.h"
 #include "api/validate.h"
+#include "ferry/proto/device_api.h"
 
 namespace ferry::api {
 
@@ -76,6 +77,16 @@ nlohmann::json opt(const std::optional<int64_t>& v) {
 }
 }  // namespace
 
+const char* reason_name(int reason) {
+    static const char* const names[] = {
+        "none",           "signature_invalid",      "hash_mismatch",      "hardware_mismatch",
+        "security_counter_lower", "flash_error",    "download_failed",    "trial_limit_reached",
+        "self_test_failed", "image_too_large",      "manifest_invalid",   "aborted_by_server",
+        "key_unknown"};
+    static_assert(sizeof names / sizeof names[0] == proto::kReasonReasonMax + 1);
+    return reason >= 0 && reason <= proto::kReasonReasonMax ? names[reason] : "unknown";
+}
+
 nlohmann::json release_json(const store::Release& r) {
     nlohmann::json images = nlohmann::json::array();
     for (const auto& img : r.images) {
@@ -108,6 +119,7 @@ nlohmann::json device_json(const store::Device& d) {
             {"state", d.state},
             {"last_result", d.last_result},
             {"last_reason", d.last_reason},
+            {"last_reason_name", reason_name(d.last_reason)},
             {"target_release_id", opt(d.target_release_id)},
             {"target_slot", d.target_slot},
             {"pinned_release_id", opt(d.pinned_release_id)},
@@ -126,6 +138,7 @@ nlohmann::json event_json(const store::DeviceEvent& e) {
             {"slot", e.slot ? nlohmann::json(*e.slot) : nlohmann::json(nullptr)},
             {"progress", e.progress ? nlohmann::json(*e.progress) : nlohmann::json(nullptr)},
             {"reason", e.reason},
+            {"reason_name", reason_name(e.reason)},
             {"detail", e.detail}};
 }
 

@@ -21,6 +21,9 @@ void allow_only(const nlohmann::json& j, std::initializer_list<const char*> name
 
 HttpResponse json_ok(const nlohmann::json& j, int status = 200);
 
+// proto::Reason as a word ("signature_invalid", ...); "none" for 0, "unknown" out of range.
+const char* reason_name(int reason);
+
 nlohmann::json release_json(const store::Release& r);
 nlohmann::json device_json(const store::Device& d);
 nlohmann::json event_json(const store::DeviceEvent& e);

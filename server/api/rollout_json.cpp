@@ -183,7 +183,8 @@ json member_json(const store::RolloutMember& m) {
     return {{"device", m.device_name},   {"wave", m.wave},
             {"state", m.state},          {"joined_at", m.joined_at},
             {"offered_at", opt(m.offered_at)}, {"finished_at", opt(m.finished_at)},
-            {"reason", m.reason},        {"bytes_served", m.bytes_served}};
+            {"reason", m.reason},        {"reason_name", reason_name(m.reason)},
+            {"bytes_served", m.bytes_served}};
 }
 
 json audit_json(const store::AuditEntry& e) {

@@ -50,7 +50,7 @@ void set(Config& c, const std::string& source, const std::string& key, const std
     else if (key == "data_dir") c.data_dir = value;
     else if (key == "db") c.db_path = value;
     else if (key == "trusted_keys") c.trusted_keys = split_list(value);
-    else if (key == "poll_interval") c.poll_interval_s = to_u32(source, key, value, 10, 7 * 86400);
+    else if (key == "poll_interval") c.poll_interval_s = to_u32(source, key, value, 2, 7 * 86400);
     else if (key == "poll_jitter") c.poll_jitter_s = to_u32(source, key, value, 0, 86400);
     else if (key == "capability_ttl") c.capability_ttl_s = to_u32(source, key, value, 60, 7 * 86400);
     else if (key == "chunk_size") c.chunk_size = to_u32(source, key, value, 256, 1 << 20);
@@ -63,6 +63,7 @@ void set(Config& c, const std::string& source, const std::string& key, const std
     else if (key == "price_per_mb") c.price_per_mb = to_price(source, key, value);
     else if (key == "initial_token_file") c.initial_token_file = value;
     else if (key == "initial_password_file") c.initial_password_file = value;
+    else if (key == "web_root") c.web_root = value;
     else throw ConfigError(source + ": unknown setting '" + key + "'");
 }
 
@@ -71,7 +72,7 @@ const char* kKeys[] = {"listen",         "tls_listen",    "tls_cert",       "tls
                        "poll_jitter",    "capability_ttl", "chunk_size",    "flush_interval",
                        "threads",        "header_limit",  "idle_timeout",   "shutdown_grace",
                        "log_level",      "initial_token_file", "price_per_mb",
-                       "initial_password_file"};
+                       "initial_password_file", "web_root"};
 
 void load_file(Config& c, const std::string& path) {
     std::ifstream in(path);
@@ -127,7 +128,8 @@ std::string usage() {
            "  log_level         debug|info|warn|error\n"
            "  initial_token_file PATH  also write the first admin token here (mode 0600)\n"
            "  initial_password_file PATH  also write the first dashboard password here (0600)\n"
-           "  price_per_mb      X    cost of a megabyte of device data, shown with rollouts\n";
+           "  price_per_mb      X    cost of a megabyte of device data, shown with rollouts\n"
+           "  web_root          DIR  the built dashboard (default: this build's web/dist)\n";
 }
 
 Config load_config(int argc, char** argv) {

@@ -24,6 +24,7 @@ struct Config {
     std::vector<std::string> trusted_keys;  // .pub files; default: every <data_dir>/keys/*.pub
     uint32_t poll_interval_s = 3600;
     double price_per_mb = 0.0;
+    std::string web_root;  // empty: the build tree's web/dist when it exists
     uint32_t poll_jitter_s = 300;
     uint32_t capability_ttl_s = 7200;
     uint32_t chunk_size = 8192;

@@ -114,7 +114,16 @@ int run(const ferryd::Config& cfg) {
     api::AppConfig app_cfg;
     app_cfg.trusted_keys = load_trusted_keys(cfg);
     app_cfg.poll_interval_s = cfg.poll_interval_s;
+    if (cfg.poll_interval_s < 60) {
+        log::warn("poll_interval below a minute: fine for demos and tests, costly for a fleet",
+                  {{"poll_interval", cfg.poll_interval_s}});
+    }
     app_cfg.price_per_mb = cfg.price_per_mb;
+    app_cfg.web_root = cfg.web_root;
+    if (app_cfg.web_root.empty() && fs::is_directory(FERRY_BUILD_WEB_ROOT))
+        app_cfg.web_root = FERRY_BUILD_WEB_ROOT;
+    if (app_cfg.web_root.empty())
+        log::warn("no dashboard: web_root not set and the build has none", {});
     app_cfg.poll_jitter_s = cfg.poll_jitter_s;
     app_cfg.capability_ttl_s = cfg.capability_ttl_s;
     app_cfg.chunk_size = cfg.chunk_size;

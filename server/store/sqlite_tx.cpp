@@ -423,6 +423,12 @@ std::string device_where(const DeviceFilter& f) {
         w += " AND version = :version";
     if (f.state)
         w += " AND state = :state";
+    if (f.name_contains)
+        w += " AND instr(name, :name) > 0";
+    if (f.seen_since)
+        w += " AND last_seen >= :seen_since";
+    if (f.unseen_since)
+        w += " AND (last_seen IS NULL OR last_seen < :unseen_since)";
     return w;
 }
 void bind_filter(SQLite::Statement& q, const DeviceFilter& f) {
@@ -432,6 +438,12 @@ void bind_filter(SQLite::Statement& q, const DeviceFilter& f) {
         q.bind(":version", *f.version);
     if (f.state)
         q.bind(":state", *f.state);
+    if (f.name_contains)
+        q.bind(":name", *f.name_contains);
+    if (f.seen_since)
+        q.bind(":seen_since", static_cast<int64_t>(*f.seen_since));
+    if (f.unseen_since)
+        q.bind(":unseen_since", static_cast<int64_t>(*f.unseen_since));
 }
 }  // namespace
 
@@ -523,6 +535,32 @@ void SqliteTx::add_device_bytes(int64_t device_id, uint64_t bytes) {
     q.bind(1, static_cast<int64_t>(bytes));
     q.bind(2, static_cast<int64_t>(device_id));
     q.exec();
+}
+
+FleetSummary SqliteTx::fleet_summary(int64_t seen_since) {
+    FleetSummary out;
+    SQLite::Statement& totals = prepare(
+        "SELECT COUNT(*), COALESCE(SUM(last_seen >= ?), 0), COALESCE(SUM(last_seen IS NULL), 0) "
+        "FROM devices");
+    totals.bind(1, static_cast<int64_t>(seen_since));
+    totals.executeStep();
+    out.devices = totals.getColumn(0).getInt64();
+    out.seen_recently = totals.getColumn(1).getInt64();
+    out.never_seen = totals.getColumn(2).getInt64();
+    SQLite::Statement& versions = prepare(
+        "SELECT version, COUNT(*) FROM devices GROUP BY version ORDER BY COUNT(*) DESC, version");
+    while (versions.executeStep())
+        out.versions.emplace_back(versions.getColumn(0).getString(), versions.getColumn(1).getInt64());
+    SQLite::Statement& states =
+        prepare("SELECT state, COUNT(*) FROM devices GROUP BY state ORDER BY state");
+    while (states.executeStep())
+        out.states.emplace_back(states.getColumn(0).getString(), states.getColumn(1).getInt64());
+    SQLite::Statement& failures = prepare(
+        "SELECT last_reason, COUNT(*) FROM devices WHERE state IN ('rolled_back', 'failed') "
+        "GROUP BY last_reason ORDER BY COUNT(*) DESC");
+    while (failures.executeStep())
+        out.failures.emplace_back(failures.getColumn(0).getInt(), failures.getColumn(1).getInt64());
+    return out;
 }
 
 // ---- assignments ----------------------------------------------------------------------------

@@ -79,6 +79,7 @@ class SqliteTx final : public Tx {
     void set_device_tags(int64_t device_id, const std::vector<std::string>& tags) override;
     void delete_device(int64_t device_id) override;
     void add_device_bytes(int64_t device_id, uint64_t bytes) override;
+    FleetSummary fleet_summary(int64_t seen_since) override;
 
     void put_tag_assignment(const TagAssignment& a) override;
     bool delete_tag_assignment(const std::string& tag) override;

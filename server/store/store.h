@@ -92,6 +92,7 @@ class Tx {
     virtual void set_device_tags(int64_t device_id, const std::vector<std::string>& tags) = 0;
     virtual void delete_device(int64_t device_id) = 0;
     virtual void add_device_bytes(int64_t device_id, uint64_t bytes) = 0;
+    virtual FleetSummary fleet_summary(int64_t seen_since) = 0;
 
     // assignments
     virtual void put_tag_assignment(const TagAssignment& a) = 0;

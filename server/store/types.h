@@ -213,6 +213,16 @@ struct MemberFilter {
     int64_t offset = 0;
 };
 
+// The fleet at a glance, for the dashboard's overview.
+struct FleetSummary {
+    int64_t devices = 0;
+    int64_t seen_recently = 0;  // last seen at or after the given time
+    int64_t never_seen = 0;
+    std::vector<std::pair<std::string, int64_t>> versions;  // running version -> devices
+    std::vector<std::pair<std::string, int64_t>> states;    // update state -> devices
+    std::vector<std::pair<int, int64_t>> failures;  // last reason of failed/rolled back devices
+};
+
 struct AuditEntry {
     int64_t id = 0;
     int64_t at = 0;
@@ -227,6 +237,9 @@ struct DeviceFilter {
     std::optional<std::string> tag;
     std::optional<std::string> version;
     std::optional<std::string> state;
+    std::optional<std::string> name_contains;  // substring of the device id
+    std::optional<int64_t> seen_since;         // last seen at or after
+    std::optional<int64_t> unseen_since;       // not seen since (or never)
     int64_t limit = 100;
     int64_t offset = 0;
 };

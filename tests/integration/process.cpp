@@ -20,8 +20,10 @@ std::string ferryctl_path() { return FERRYCTL_BIN; }
 FerrydProcess::FerrydProcess(const std::string& data_dir, std::vector<std::string> extra) {
     log_path_ = data_dir + ".log";
     std::string token_file = data_dir + ".token";
+    std::string password_file = data_dir + ".password";
     std::vector<std::string> args = {ferryd_path(), "--data-dir", data_dir, "--listen",
                                      "127.0.0.1:0", "--initial-token-file", token_file,
+                                     "--initial-password-file", password_file,
                                      "--flush-interval", "1"};
     args.insert(args.end(), extra.begin(), extra.end());
     std::fclose(std::fopen(log_path_.c_str(), "w"));  // each start reads only its own lines
@@ -58,6 +60,8 @@ FerrydProcess::FerrydProcess(const std::string& data_dir, std::vector<std::strin
     if (port_ == 0) throw std::runtime_error("ferryd did not start in 15 s:\n" + log());
     std::ifstream tok(token_file);
     std::getline(tok, admin_token_);
+    std::ifstream pw(password_file);
+    std::getline(pw, admin_password_);
 }
 
 FerrydProcess::~FerrydProcess() {

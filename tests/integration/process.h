@@ -19,6 +19,8 @@ public:
     uint16_t port() const { return port_; }
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     const std::string& admin_token() const { return admin_token_; }
+    // The dashboard password of "admin", made at the first start.
+    const std::string& admin_password() const { return admin_password_; }
     std::string log() const;
 
     void kill_hard();                 // SIGKILL, reaped
@@ -29,6 +31,7 @@ private:
     uint16_t port_ = 0;
     std::string log_path_;
     std::string admin_token_;
+    std::string admin_password_;
 };
 
 // Any program in the background, its output to a log file; killed when the object goes.

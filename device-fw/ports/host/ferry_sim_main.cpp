@@ -170,7 +170,11 @@ int cmd_run(const Options& o) {
     cfg.retry_max_s = static_cast<uint32_t>(std::stoul(o.get("retry-max", "30")));
     cfg.default_interval_s = static_cast<uint32_t>(std::stoul(o.get("interval", "60")));
     cfg.range_in_query = o.get("range", "header") == "query";
-    bool self_test_ok = o.get("self-test", "pass") == "pass";
+    const bool self_test_pass = o.get("self-test", "pass") == "pass";
+    // --fail-versions A,B: the application of those versions is broken (its self-test fails),
+    // as a bad release would be; other versions pass.
+    const std::string fail_versions = "," + o.get("fail-versions") + ",";
+    bool self_test_ok = self_test_pass;
     cfg.self_test = self_test;
     cfg.self_test_ctx = &self_test_ok;
 
@@ -225,6 +229,7 @@ int cmd_run(const Options& o) {
             outcome = "updated";
             break;
         }
+        self_test_ok = self_test_pass && fail_versions.find("," + std::string(version) + ",") == std::string::npos;
         if (d.trial && !self_test_ok) {
             // The new application fails its self-test and resets before checking in.
             std::fprintf(stderr, "ferry-sim %s: self-test failed, resetting\n", id.c_str());
@@ -337,6 +342,7 @@ int main(int argc, char** argv) {
                      "usage: ferry-sim run --flash FILE [--chip f401xe] [--factory IMAGE] --device-id ID --secret HEX\n"
                      "                     --pubkey PUB --serial PTY|tcp:H:P|unix:PATH [--host NAME] [--port N]\n"
                      "                     [--transport http|socket] [--range header|query] [--self-test pass|fail]\n"
+                     "                     [--fail-versions V,V] [--interval S] [--retry-min S] [--retry-max S]\n"
                      "                     [--until-version V | --until-rollback | --max-polls N] [--timeout S]\n"
                      "                     [--status FILE] [--verbose]\n"
                      "       ferry-sim fleet --devices FILE   (one line of `run` arguments per device)\n"
