@@ -5,7 +5,10 @@ RUN_DIR    ?= run
 LISTEN     ?= 127.0.0.1:8080
 CMAKE_ARGS ?=
 
-.PHONY: all deps build run test bench clean format powercut-deep
+DEMO_DEVICES ?= 200
+DEMO_LISTEN  ?= 127.0.0.1:8090
+
+.PHONY: all deps build run demo test bench clean format powercut-deep
 
 all: build
 
@@ -23,6 +26,10 @@ build: $(BUILD)/CMakeCache.txt
 # Starts ferryd on the embedded SQLite default in ./$(RUN_DIR).
 run: build
 	@scripts/run-ferryd.sh $(BUILD) $(RUN_DIR) $(LISTEN)
+
+# ferryd, a simulated fleet of $(DEMO_DEVICES) devices and a staged rollout to watch live.
+demo: build
+	$(BUILD)/tests/demo/ferry-demo --devices $(DEMO_DEVICES) --listen $(DEMO_LISTEN)
 
 # Builds everything and runs every test (ctest labels: unit, integration, ...).
 # Test tools (qemu-system-arm, clang for the fuzzers) are installed before the build is

@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(cmake ninja-build make g++ ccache pkg-config libboost1.81-dev nlohmann-json3-dev
             libsqlitecpp-dev libsqlite3-dev libssl-dev catch2 gcc-arm-none-eabi
             libnewlib-arm-none-eabi openssl)
-test_pkgs=(curl openssl clang libclang-rt-14-dev qemu-system-arm)
+test_pkgs=(curl openssl clang libclang-rt-14-dev qemu-system-arm chromium)
 bench_pkgs=(nginx wrk bc python3 curl)
 
 want=()
@@ -17,6 +17,12 @@ case "${1:-build}" in
     all) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
     *) echo "usage: $0 build|test|bench|all" >&2; exit 2 ;;
 esac
+
+# The dashboard is built with Node.js and npm. Any working node/npm will do (a NodeSource
+# install ships npm inside its nodejs package and conflicts with Debian's npm), so they are
+# asked for by command, not by package.
+if ! command -v node >/dev/null; then want+=(nodejs); fi
+if ! command -v npm >/dev/null; then want+=(npm); fi
 
 missing=()
 for p in "${want[@]}"; do
