@@ -40,9 +40,11 @@ set(FERRY_RELEASE_PUBKEYS "" CACHE STRING "release public keys (PEM) built into 
 set(FW_PUBKEYS ${FERRY_RELEASE_PUBKEYS})
 if(NOT FW_PUBKEYS)
   set(FW_PUBKEYS ${FW_OUT}/dev-release.pub)
+  # Made once: a rebuilt ferryctl reruns this, which then keeps the key it finds (and the
+  # unchanged outputs stop the rebuild there), so the firmware is not re-keyed and re-signed.
   add_custom_command(OUTPUT ${FW_OUT}/dev-release.pub ${FW_OUT}/dev-release.key
     COMMAND ${CMAKE_COMMAND} -E make_directory ${FW_OUT}
-    COMMAND $<TARGET_FILE:ferryctl> keygen --out ${FW_OUT}/dev-release
+    COMMAND sh -c "test -f '${FW_OUT}/dev-release.key' -a -f '${FW_OUT}/dev-release.pub' || exec '$<TARGET_FILE:ferryctl>' keygen --out '${FW_OUT}/dev-release'"
     DEPENDS ferryctl COMMENT "Development release key for the firmware builds" VERBATIM)
 endif()
 add_custom_command(OUTPUT ${FW_OUT}/release_keys.h
