@@ -1,5 +1,6 @@
 // /api/v1/session (dashboard log-in, who am I, log-out) and /api/v1/users (admin).
 #include "api/api_error.h"
+#include "api/audit.h"
 #include "api/ferry_app.h"
 #include "api/json_io.h"
 #include "api/session_auth.h"
@@ -117,8 +118,8 @@ HttpResponse create_user(FerryApp& app, RouteContext& ctx) {
     try {
         app.store().transact([&](store::Tx& tx) {
             u.id = tx.insert_user(u);
-            tx.insert_audit({0, app.now(), ctx.actor, "user.created", std::nullopt, "user " + u.name,
-                             std::string("role ") + store::role_name(u.role)});
+            audit(tx, ctx, app.now(), "user.created", "user " + u.name,
+                  std::string("role ") + store::role_name(u.role));
         });
     } catch (const store::ConflictError&) {
         throw ApiError(409, "duplicate_user", "user " + u.name + " already exists");
@@ -134,7 +135,7 @@ HttpResponse delete_user(FerryApp& app, RouteContext& ctx) {
         if (u.role == store::Role::admin && tx.count_users(store::Role::admin) <= 1)
             throw ApiError(409, "last_admin", "the last admin cannot be deleted");
         tx.delete_user(u.id);
-        tx.insert_audit({0, app.now(), ctx.actor, "user.deleted", std::nullopt, "user " + u.name, ""});
+        audit(tx, ctx, app.now(), "user.deleted", "user " + u.name);
     });
     return HttpResponse{204};
 }
@@ -156,7 +157,7 @@ HttpResponse set_password(FerryApp& app, RouteContext& ctx) {
         tx.delete_user_sessions(u.id);
         if (ctx.session && ctx.user && ctx.user->id == u.id)
             tx.insert_session(*ctx.session);
-        tx.insert_audit({0, app.now(), ctx.actor, "user.password_set", std::nullopt, "user " + u.name, ""});
+        audit(tx, ctx, app.now(), "user.password_set", "user " + u.name);
     });
     return HttpResponse{204};
 }

@@ -1,5 +1,6 @@
 // /api/v1/devices and /api/v1/assignments: registry, provisioning, tags, pins, tag assignments.
 #include "api/api_error.h"
+#include "api/audit.h"
 #include "api/ferry_app.h"
 #include "api/json_io.h"
 #include "api/query.h"
@@ -101,6 +102,7 @@ HttpResponse provision(FerryApp& app, RouteContext& ctx) {
         app.store().transact([&](store::Tx& tx) {
             d.id = tx.insert_device(d);
             d = load(tx, d.name);
+            audit(tx, ctx, d.created_at, "device.provisioned", "device " + d.name, hw_id_name(d.hw_id));
         });
     } catch (const store::ConflictError&) {
         throw ApiError(409, "duplicate_device", "device " + d.name + " already exists");
@@ -117,7 +119,11 @@ HttpResponse show(FerryApp& app, RouteContext& ctx) {
 }
 
 HttpResponse remove(FerryApp& app, RouteContext& ctx) {
-    app.store().transact([&](store::Tx& tx) { tx.delete_device(load(tx, ctx.params[0]).id); });
+    app.store().transact([&](store::Tx& tx) {
+        store::Device d = load(tx, ctx.params[0]);
+        tx.delete_device(d.id);
+        audit(tx, ctx, app.now(), "device.deleted", "device " + d.name);
+    });
     return HttpResponse{204};
 }
 
@@ -143,6 +149,10 @@ HttpResponse set_tags(FerryApp& app, RouteContext& ctx) {
     app.store().transact([&](store::Tx& tx) {
         store::Device d = load(tx, ctx.params[0]);
         tx.set_device_tags(d.id, tags);
+        std::string list;
+        for (const auto& t : tags)
+            list += (list.empty() ? "" : ", ") + t;
+        audit(tx, ctx, app.now(), "device.tags_set", "device " + d.name, list);
         out = device_json(load(tx, d.name));
     });
     return json_ok(out);
@@ -162,6 +172,8 @@ HttpResponse pin(FerryApp& app, RouteContext& ctx) {
         }
         d.pinned_release_id = release_id;
         tx.update_device(d);
+        audit(tx, ctx, app.now(), "device.pinned", "device " + d.name,
+              "release " + std::to_string(release_id) + " (" + r.version + ")");
         out = device_json(d);
     });
     return json_ok(out);
@@ -173,6 +185,7 @@ HttpResponse unpin(FerryApp& app, RouteContext& ctx) {
         store::Device d = load(tx, ctx.params[0]);
         d.pinned_release_id.reset();
         tx.update_device(d);
+        audit(tx, ctx, app.now(), "device.unpinned", "device " + d.name);
         out = device_json(d);
     });
     return json_ok(out);
@@ -197,6 +210,8 @@ HttpResponse assign_tag(FerryApp& app, RouteContext& ctx) {
     app.store().transact([&](store::Tx& tx) {
         release_or_404(tx, a.release_id);
         tx.put_tag_assignment(a);
+        audit(tx, ctx, a.assigned_at, "assignment.set", "tag " + tag,
+              "release " + std::to_string(a.release_id));
     });
     return json_ok({{"tag", a.tag}, {"release_id", a.release_id}, {"assigned_at", a.assigned_at}});
 }
@@ -205,7 +220,11 @@ HttpResponse unassign_tag(FerryApp& app, RouteContext& ctx) {
     const std::string& tag = ctx.params[0];
     require_name(tag, "tag");
     bool removed = false;
-    app.store().transact([&](store::Tx& tx) { removed = tx.delete_tag_assignment(tag); });
+    app.store().transact([&](store::Tx& tx) {
+        removed = tx.delete_tag_assignment(tag);
+        if (removed)
+            audit(tx, ctx, app.now(), "assignment.removed", "tag " + tag);
+    });
     if (!removed) throw not_found("no assignment for tag " + tag);
     return HttpResponse{204};
 }

@@ -1,5 +1,6 @@
 // /api/v1/releases: upload (verified against the trusted release keys), list, show, delete.
 #include "api/api_error.h"
+#include "api/audit.h"
 #include "api/ferry_app.h"
 #include "api/json_io.h"
 #include "api/validate.h"
@@ -99,6 +100,9 @@ HttpResponse upload(FerryApp& app, RouteContext& ctx) {
             app.store().transact([&](store::Tx& tx) {
                 for (const auto& img : rel.images) tx.insert_blob_if_absent(img.sha256, img.size, rel.created_at);
                 rel.id = tx.insert_release(rel);
+                audit(tx, ctx, rel.created_at, "release.uploaded",
+                      "release " + std::to_string(rel.id) + " (" + rel.version + ")",
+                      hw_id_name(rel.hw_id) + ", signed by " + rel.key_name);
             });
         } catch (const store::ConflictError& e) {
             throw ApiError(409, "duplicate_version", e.what());
@@ -148,6 +152,8 @@ HttpResponse remove(FerryApp& app, RouteContext& ctx) {
             throw ApiError(409, "release_in_use", "release is still in use: " + why);
         }
         tx.delete_release(id);
+        audit(tx, ctx, app.now(), "release.deleted",
+              "release " + std::to_string(id) + " (" + r->version + ")");
         for (const auto& img : r->images) {
             if (!tx.blob_referenced(img.sha256)) {
                 tx.delete_blob_row(img.sha256);

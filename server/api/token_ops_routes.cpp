@@ -1,5 +1,6 @@
 // /api/v1/tokens (admin) and the operational endpoints /healthz and /metrics.
 #include "api/api_error.h"
+#include "api/audit.h"
 #include "api/ferry_app.h"
 #include "api/json_io.h"
 #include "api/operator_auth.h"
@@ -33,7 +34,11 @@ HttpResponse create_token(FerryApp& app, RouteContext& ctx) {
     auto role = store::parse_role(string_field(j, "role"));
     if (!role) throw bad_request("invalid_field", "role must be admin, operator or viewer");
     NewToken t = generate_token(name, *role, app.now());
-    app.store().transact([&](store::Tx& tx) { t.row.id = tx.insert_token(t.row); });
+    app.store().transact([&](store::Tx& tx) {
+        t.row.id = tx.insert_token(t.row);
+        audit(tx, ctx, app.now(), "token.created", "token " + t.row.name,
+              std::string("role ") + store::role_name(t.row.role));
+    });
     nlohmann::json out = token_json(t.row);
     out["token"] = t.text;  // shown once; only its hash is kept
     return json_ok(out, 201);
@@ -45,7 +50,11 @@ HttpResponse delete_token(FerryApp& app, RouteContext& ctx) {
         throw ApiError(409, "own_token", "a token cannot revoke itself; use another admin token");
     }
     bool removed = false;
-    app.store().transact([&](store::Tx& tx) { removed = tx.delete_token(id); });
+    app.store().transact([&](store::Tx& tx) {
+        removed = tx.delete_token(id);
+        if (removed)
+            audit(tx, ctx, app.now(), "token.revoked", "token " + std::to_string(id));
+    });
     if (!removed) throw not_found("no token " + std::to_string(id));
     return HttpResponse{204};
 }
