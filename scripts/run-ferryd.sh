@@ -11,7 +11,7 @@ mkdir -p "$dir/data/keys"
 # A release key for trying things out. In production the private key lives offline and only
 # the .pub goes to the server.
 if [ ! -f "$dir/release.key" ]; then
-    (cd "$dir" && "../$ferryctl" keygen --out release >/dev/null)
+    "$ferryctl" keygen --out "$dir/release" >/dev/null
     cp "$dir/release.pub" "$dir/data/keys/release.pub"
 fi
 

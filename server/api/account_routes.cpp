@@ -45,15 +45,24 @@ HttpResponse log_in(FerryApp& app, RouteContext& ctx) {
     allow_only(j, {"name", "password"});
     std::string name = string_field(j, "name");
     std::string pw = string_field(j, "password");
+    if (int64_t wait = app.login_throttle().wait(name, ctx.request.remote, app.now())) {
+        HttpResponse r = error_response(429, "too_many_attempts",
+                                        "too many failed log-ins; try again in " +
+                                            std::to_string(wait) + " s");
+        r.set_header("Retry-After", std::to_string(wait));
+        return r;
+    }
     std::optional<store::User> user;
     if (valid_name(name)) {
         app.store().transact([&](store::Tx& tx) { user = tx.user_by_name(name); });
     }
     bool ok = password::verify(pw, user ? user->password_hash : decoy_hash()) && user;
     if (!ok) {
+        app.login_throttle().failed(name, ctx.request.remote, app.now());
         log::warn("dashboard log-in refused", {{"user", name}, {"remote", ctx.request.remote}});
         throw ApiError(401, "bad_credentials", "unknown user or wrong password");
     }
+    app.login_throttle().succeeded(name, ctx.request.remote);
     NewSession s = generate_session(user->id, app.now());
     app.store().transact([&](store::Tx& tx) {
         tx.delete_expired_sessions(app.now());

@@ -14,6 +14,7 @@
 #include "api/image_cache.h"
 #include "api/metrics.h"
 #include "api/router.h"
+#include "api/login_throttle.h"
 #include "api/static_files.h"
 #include "release/bundle.h"
 #include "store/blob_store.h"
@@ -70,6 +71,7 @@ class FerryApp final : public HttpApp {
     int64_t now() const { return clock_(); }
     const Bytes& capability_key() const { return capability_key_; }
     const StaticFiles& web() const { return web_; }
+    LoginThrottle& login_throttle() { return login_throttle_; }
     // The image of (release, slot) from the cache, loading it from the blob store on a miss.
     std::shared_ptr<const CachedImage> image_bytes(int64_t release_id, int slot);
 
@@ -93,6 +95,7 @@ class FerryApp final : public HttpApp {
     ByteCounter bytes_;
     Bytes capability_key_;
     StaticFiles web_;
+    LoginThrottle login_throttle_;
 };
 
 // Route registration, one file per area.

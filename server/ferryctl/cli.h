@@ -58,5 +58,9 @@ int cmd_unpin(const Args& args);
 int cmd_tag(const Args& args);
 int cmd_token_create(const Args& args);
 int cmd_rollout(const Args& args);
+int cmd_users(const Args& args);
+int cmd_user_create(const Args& args);
+int cmd_user_delete(const Args& args);
+int cmd_user_password(const Args& args);
 
 }  // namespace ferry::ctl

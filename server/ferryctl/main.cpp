@@ -40,6 +40,9 @@ const char* kUsage =
     "         [--deadline S] [--max-downloads N] [--start-at UNIX|+S|YYYY-MM-DDTHH:MM:SSZ]\n"
     "                                            staged rollout; waves are cumulative\n"
     "  rollout list | show ID | pause ID | resume ID | abort ID\n"
+    "  users | user-delete NAME                 dashboard accounts\n"
+    "  user-create NAME [--role admin|operator|viewer] [--password-file F]\n"
+    "  user-password NAME [--password-file F]   (else the password is read from stdin)\n"
     "\n"
     "exit codes: 0 ok, 1 failed, 2 usage, 3 verification failed, 4 server refused\n";
 
@@ -53,7 +56,8 @@ int main(int argc, char** argv) {
         {"device", cmd_device_show},  {"provision", cmd_provision}, {"tag", cmd_tag},
         {"assign", cmd_assign},       {"unassign", cmd_unassign},   {"pin", cmd_pin},
         {"unpin", cmd_unpin},         {"token-create", cmd_token_create},
-        {"rollout", cmd_rollout},
+        {"rollout", cmd_rollout},     {"users", cmd_users},         {"user-create", cmd_user_create},
+        {"user-delete", cmd_user_delete}, {"user-password", cmd_user_password},
     };
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);

@@ -70,7 +70,7 @@ struct Tally {
     };
     std::vector<Wave> waves;
     int64_t failures = 0;
-    int64_t started = 0;
+    int64_t started = 0;  // offered the release (members already on it at joining are not)
     int64_t unfinished = 0;  // pending, downloading or installed
 };
 
@@ -87,7 +87,7 @@ Tally tally(store::Tx& tx, const store::Rollout& r) {
         if (is_failure(c.state))
             t.failures += c.count;
         if (c.state != ms::kPending && c.state != ms::kAborted)
-            t.started += c.count;
+            t.started += c.offered;
         if (!is_final(c.state))
             t.unfinished += c.count;
     }
@@ -355,8 +355,12 @@ std::optional<Claim> claim_device(store::Tx& tx, const store::Device& d, uint64_
 }
 
 void note_offer(store::Tx& tx, Claim& c, int64_t now) {
+    // The deadline runs from the first offer: a device whose link keeps failing is offered the
+    // release again, but its clock does not restart (else it could never time out). Only an
+    // update that was stopped (aborted) starts afresh.
+    if (!c.member.offered_at || c.member.state == ms::kAborted)
+        c.member.offered_at = now;
     c.member.state = ms::kDownloading;
-    c.member.offered_at = now;
     c.member.finished_at.reset();
     c.member.reason = 0;
     tx.update_member(c.member);

@@ -277,14 +277,14 @@ std::vector<RolloutMember> SqliteTx::list_members(int64_t rollout_id, const Memb
 
 std::vector<MemberCount> SqliteTx::member_counts(int64_t rollout_id) {
     SQLite::Statement& q = prepare(
-        "SELECT wave, state, COUNT(*), SUM(bytes_served) FROM rollout_members "
+        "SELECT wave, state, COUNT(*), COUNT(offered_at), SUM(bytes_served) FROM rollout_members "
         "WHERE rollout_id = ? GROUP BY wave, state ORDER BY wave, state");
     q.bind(1, static_cast<int64_t>(rollout_id));
     std::vector<MemberCount> out;
     while (q.executeStep()) {
         out.push_back({q.getColumn(0).getInt(), q.getColumn(1).getString(),
-                       q.getColumn(2).getInt64(),
-                       static_cast<uint64_t>(q.getColumn(3).getInt64())});
+                       q.getColumn(2).getInt64(), q.getColumn(3).getInt64(),
+                       static_cast<uint64_t>(q.getColumn(4).getInt64())});
     }
     return out;
 }

@@ -203,6 +203,7 @@ struct MemberCount {
     int wave = 0;
     std::string state;
     int64_t count = 0;
+    int64_t offered = 0;  // of those, how many were ever offered the release
     uint64_t bytes = 0;
 };
 

@@ -406,3 +406,37 @@ TEST_CASE("bytes served to members are counted per rollout with their cost", "[r
     CHECK(r["bytes_served"] == 1000);
     CHECK(r["price_per_mb"] == 0.0);
 }
+
+TEST_CASE("the deadline runs from the first offer, not from each retry after a failed link",
+          "[rollout]") {
+    Fleet fl(1);
+    int64_t id = fl.create({{"device_deadline_s", 600}, {"failure_threshold", {{"count", 1}}}})["id"];
+    Dev& d = *fl.devs[0];
+    REQUIRE(d.poll()["a"] == "offer");
+    fl.f.clock += 400;
+    // The link failed: offered again at once, the same release.
+    auto again = d.poll(proto::kBootConfirmed, proto::kEventFailed, fl.v2, proto::kReasonDownloadFailed);
+    CHECK(again["a"] == "offer");
+    CHECK(fl.show(id)["counts"]["failed"] == 0);  // a link failure is not the release's
+    fl.f.clock += 201;
+    fl.f.app->sweep_rollouts();
+    CHECK(fl.show(id)["counts"]["timed_out"] == 1);
+    // A timed-out device that then confirms counts as confirmed after all.
+    d.install(again);
+    CHECK(fl.show(id)["counts"]["confirmed"] == 1);
+}
+
+TEST_CASE("devices already on the release count as confirmed, not as started", "[rollout]") {
+    Fleet fl(4);
+    for (int i = 0; i < 3; ++i) {
+        fl.devs[i]->version = "2.0.0";
+        fl.devs[i]->poll();
+    }
+    auto r = fl.create({{"failure_threshold", {{"percent", 50}}}});
+    CHECK(r["counts"]["confirmed"] == 3);
+    auto offer = fl.devs[3]->poll();
+    REQUIRE(offer["a"] == "offer");
+    fl.devs[3]->roll_back(offer);
+    // One failure of one device started is 100 %, not 25 %: it pauses.
+    CHECK(fl.show(r["id"])["state"] == "paused");
+}

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "app_fixture.h"
+#include "api/login_throttle.h"
 #include "api/session_auth.h"
 #include "openapi_spec.h"
 
@@ -242,4 +243,32 @@ TEST_CASE("passwords are hashed with scrypt and the user rules hold", "[auth]") 
     login.body = json{{"name", "admin"}, {"password", *pw}}.dump();
     CHECK(g.app->handle(login).status == 200);
     CHECK(g.call("DELETE", "/api/v1/users/admin").status == 409);
+}
+
+TEST_CASE("failed log-ins lock the name out for a while, whatever the password", "[auth]") {
+    AppFixture f;
+    REQUIRE(f.call("POST", "/api/v1/users", json{{"name", "di"}, {"role", "viewer"}, {"password", kPassword}}.dump()).status == 201);
+    auto attempt = [&](const std::string& pw) {
+        api::HttpRequest r;
+        r.method = "POST";
+        r.target = "/api/v1/session";
+        r.remote = "192.0.2.7:40000";
+        r.body = json{{"name", "di"}, {"password", pw}}.dump();
+        return f.app->handle(r);
+    };
+    for (int i = 0; i < api::LoginThrottle::kFreeFailures; ++i)
+        CHECK(attempt("guess number " + std::to_string(i)).status == 401);
+    auto locked = attempt(kPassword);
+    CHECK(locked.status == 429);
+    CHECK(f.json(locked)["error"]["code"] == "too_many_attempts");
+    CHECK(*locked.header("Retry-After") == "30");
+    f.clock += 29;
+    CHECK(attempt(kPassword).status == 429);
+    f.clock += 1;
+    CHECK(attempt("one more guess").status == 401);  // and the next lock-out is twice as long
+    CHECK(*attempt(kPassword).header("Retry-After") == "60");
+    f.clock += 60;
+    CHECK(attempt(kPassword).status == 200);  // a success clears the count
+    CHECK(attempt("wrong again").status == 401);
+    CHECK(attempt(kPassword).status == 200);
 }
