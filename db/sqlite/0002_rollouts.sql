@@ -54,3 +54,42 @@ CREATE TABLE audit_log (
     detail     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX audit_log_by_rollout ON audit_log (rollout_id, id);
+
+-- Members per (rollout, wave, state), kept by triggers in the transaction that changes a member:
+-- the engine evaluates a rollout after every member change, and a GROUP BY over ten thousand
+-- members on every such poll would hold SQLite's one writer too long.
+CREATE TABLE rollout_member_counts (
+    rollout_id INTEGER NOT NULL REFERENCES rollouts (id) ON DELETE CASCADE,
+    wave       INTEGER NOT NULL,
+    state      TEXT NOT NULL,
+    members    INTEGER NOT NULL DEFAULT 0,
+    offered    INTEGER NOT NULL DEFAULT 0,  -- of those, offered the release at some point
+    bytes      INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (rollout_id, wave, state)
+);
+
+CREATE TRIGGER rollout_member_counted AFTER INSERT ON rollout_members BEGIN
+    INSERT INTO rollout_member_counts (rollout_id, wave, state, members, offered, bytes)
+    VALUES (new.rollout_id, new.wave, new.state, 1, new.offered_at IS NOT NULL, new.bytes_served)
+    ON CONFLICT (rollout_id, wave, state) DO UPDATE SET
+        members = members + 1, offered = offered + excluded.offered, bytes = bytes + excluded.bytes;
+END;
+
+CREATE TRIGGER rollout_member_uncounted AFTER DELETE ON rollout_members BEGIN
+    UPDATE rollout_member_counts SET
+        members = members - 1, offered = offered - (old.offered_at IS NOT NULL),
+        bytes = bytes - old.bytes_served
+    WHERE rollout_id = old.rollout_id AND wave = old.wave AND state = old.state;
+END;
+
+CREATE TRIGGER rollout_member_recounted
+AFTER UPDATE OF state, offered_at, bytes_served, wave ON rollout_members BEGIN
+    UPDATE rollout_member_counts SET
+        members = members - 1, offered = offered - (old.offered_at IS NOT NULL),
+        bytes = bytes - old.bytes_served
+    WHERE rollout_id = old.rollout_id AND wave = old.wave AND state = old.state;
+    INSERT INTO rollout_member_counts (rollout_id, wave, state, members, offered, bytes)
+    VALUES (new.rollout_id, new.wave, new.state, 1, new.offered_at IS NOT NULL, new.bytes_served)
+    ON CONFLICT (rollout_id, wave, state) DO UPDATE SET
+        members = members + 1, offered = offered + excluded.offered, bytes = bytes + excluded.bytes;
+END;

@@ -277,8 +277,8 @@ std::vector<RolloutMember> SqliteTx::list_members(int64_t rollout_id, const Memb
 
 std::vector<MemberCount> SqliteTx::member_counts(int64_t rollout_id) {
     SQLite::Statement& q = prepare(
-        "SELECT wave, state, COUNT(*), COUNT(offered_at), SUM(bytes_served) FROM rollout_members "
-        "WHERE rollout_id = ? GROUP BY wave, state ORDER BY wave, state");
+        "SELECT wave, state, members, offered, bytes FROM rollout_member_counts "
+        "WHERE rollout_id = ? AND members > 0 ORDER BY wave, state");
     q.bind(1, static_cast<int64_t>(rollout_id));
     std::vector<MemberCount> out;
     while (q.executeStep()) {
@@ -290,8 +290,9 @@ std::vector<MemberCount> SqliteTx::member_counts(int64_t rollout_id) {
 }
 
 int64_t SqliteTx::count_members(int64_t rollout_id, const std::string& state) {
-    SQLite::Statement& q =
-        prepare("SELECT COUNT(*) FROM rollout_members WHERE rollout_id = ? AND state = ?");
+    SQLite::Statement& q = prepare(
+        "SELECT COALESCE(SUM(members), 0) FROM rollout_member_counts "
+        "WHERE rollout_id = ? AND state = ?");
     q.bind(1, static_cast<int64_t>(rollout_id));
     q.bind(2, state);
     q.executeStep();

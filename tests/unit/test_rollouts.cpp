@@ -8,6 +8,9 @@
 #include "ferry/proto/device_api.h"
 #include "rollout/rollout_plan.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <tuple>
+
 using namespace ferry;
 using namespace ferry::test;
 using nlohmann::json;
@@ -439,4 +442,46 @@ TEST_CASE("devices already on the release count as confirmed, not as started", "
     fl.devs[3]->roll_back(offer);
     // One failure of one device started is 100 %, not 25 %: it pauses.
     CHECK(fl.show(r["id"])["state"] == "paused");
+}
+
+TEST_CASE("the member counts the triggers keep equal a count of the members", "[rollout]") {
+    Fleet fl(12);
+    int64_t a = fl.create({{"waves", json::array({{{"count", 3}}})}, {"failure_threshold", {{"count", 5}}}})["id"];
+    auto wave0 = fl.members(a, "wave=0");
+    auto offer = fl.dev(wave0[0]).poll();
+    fl.dev(wave0[0]).roll_back(offer);
+    REQUIRE(fl.dev(wave0[1]).update_if_offered());
+    auto busy = fl.dev(wave0[2]).poll();
+    REQUIRE(fl.f.get(busy["u"], {{"range", "bytes=0-511"}}).status == 206);
+    fl.f.app->flush_counters();
+    Dev late(fl.f, "dev-late");
+    late.poll();
+    fl.f.call("DELETE", "/api/v1/devices/" + wave0[1]);
+    CHECK(fl.command(a, "abort") == 200);
+    int64_t b = fl.create({{"waves", json::array({{{"percent", 50}}})}})["id"];
+    fl.devs[5]->update_if_offered();
+
+    SQLite::Database db(fl.f.dir.file("ferry.db"), SQLite::OPEN_READONLY);
+    for (int64_t id : {a, b}) {
+        INFO("rollout " << id);
+        std::map<std::string, std::tuple<int64_t, int64_t, int64_t>> counted, kept;
+        SQLite::Statement direct(db,
+            "SELECT wave || '/' || state, COUNT(*), COUNT(offered_at), SUM(bytes_served) "
+            "FROM rollout_members WHERE rollout_id = ? GROUP BY wave, state");
+        direct.bind(1, id);
+        while (direct.executeStep())
+            counted[direct.getColumn(0).getString()] = {direct.getColumn(1).getInt64(),
+                                                        direct.getColumn(2).getInt64(),
+                                                        direct.getColumn(3).getInt64()};
+        SQLite::Statement triggers(db,
+            "SELECT wave || '/' || state, members, offered, bytes FROM rollout_member_counts "
+            "WHERE rollout_id = ? AND members > 0");
+        triggers.bind(1, id);
+        while (triggers.executeStep())
+            kept[triggers.getColumn(0).getString()] = {triggers.getColumn(1).getInt64(),
+                                                       triggers.getColumn(2).getInt64(),
+                                                       triggers.getColumn(3).getInt64()};
+        CHECK(counted == kept);
+        CHECK(counted.size() >= 2);
+    }
 }
