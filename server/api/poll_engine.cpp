@@ -43,6 +43,9 @@ struct Wanted {
     std::optional<store::Release> release;
     bool may_start = true;
     std::optional<rollout::Claim> claim;  // when a rollout decided
+    // The rollout holds the device back and nothing of it is under way: the answer is idle,
+    // and the release need not even be read (most polls during a staged rollout).
+    bool hold = false;
 };
 
 // The documented order: a pin on the device, else the newest live rollout that has the device
@@ -54,6 +57,11 @@ Wanted wanted_release(store::Tx& tx, const store::Device& d, const PollReport& r
         return w;
     }
     if (auto claim = rollout::claim_device(tx, d, r.version.key(), now)) {
+        bool under_way = d.target_release_id == claim->rollout.release_id && in_progress(d.state);
+        if (!claim->may_start && !under_way) {
+            w.hold = true;
+            return w;
+        }
         w.release = tx.release_by_id(claim->rollout.release_id);
         w.may_start = claim->may_start;
         w.claim = std::move(claim);
@@ -145,6 +153,8 @@ PollDecision decide(store::Tx& tx, store::Device& d, const PollReport& r, int64_
         return out;
     }
     Wanted wanted = wanted_release(tx, d, r, now);
+    if (wanted.hold)
+        return out;
     std::optional<store::Release>& want = wanted.release;
     bool offerable = want && want->hw_id == d.hw_id && want->version_key != r.version.key() &&
                      want->security_counter >= r.security_counter;  // never a lower counter

@@ -20,12 +20,21 @@ namespace ferry::store {
 // poll cost more than running it. Looked up by the SQL text without building a string from it.
 using StatementCache = std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>>;
 
+// Rollout targets and waves parsed, by their stored JSON text (which never changes once a
+// rollout is made): every poll reads the live rollouts, and parsing the same small texts on
+// each poll cost more than the query. Kept by the store, used by one transaction at a time.
+struct RolloutPlanCache {
+    std::map<std::string, RolloutTarget, std::less<>> targets;
+    std::map<std::string, std::vector<WaveSpec>, std::less<>> waves;
+};
+
 class SqliteTx final : public Tx {
   public:
     // `used` is the store's scratch list of statements to reset: kept between transactions so
     // that a poll allocates nothing for it.
-    SqliteTx(SQLite::Database& db, StatementCache& cache, std::vector<SQLite::Statement*>& used)
-        : db_(db), cache_(cache), used_(used) {}
+    SqliteTx(SQLite::Database& db, StatementCache& cache, std::vector<SQLite::Statement*>& used,
+             RolloutPlanCache& plans)
+        : db_(db), cache_(cache), used_(used), plans_(plans) {}
     ~SqliteTx() override;
     // Resets every statement this transaction used; call before COMMIT.
     void finish();
@@ -123,6 +132,7 @@ class SqliteTx final : public Tx {
     SQLite::Database& db_;
     StatementCache& cache_;
     std::vector<SQLite::Statement*>& used_;
+    RolloutPlanCache& plans_;
 };
 
 }  // namespace ferry::store

@@ -45,6 +45,21 @@ std::vector<WaveSpec> parse_waves(const std::string& text) {
     return out;
 }
 
+// The parsed value of `text`, parsing it only the first time. The cache is bounded: emptied
+// when it holds more texts than there can reasonably be live rollouts.
+template <class T, class Parse>
+T cached(std::map<std::string, T, std::less<>>& cache, std::string_view text, Parse parse) {
+    auto it = cache.find(text);
+    if (it != cache.end())
+        return it->second;
+    if (cache.size() >= 512)
+        cache.clear();
+    std::string key(text);
+    T value = parse(key);
+    cache.emplace(std::move(key), value);
+    return value;
+}
+
 constexpr const char* kRolloutColumns =
     "r.id, r.name, r.release_id, rel.hw_id, r.state, r.pause_reason, r.target, r.waves, "
     "r.current_wave, r.success_percent, r.failure_count, r.failure_percent, r.failures_seen, "
@@ -69,8 +84,8 @@ std::vector<Rollout> SqliteTx::query_rollouts(SQLite::Statement& q) {
         r.hw_id = static_cast<uint32_t>(q.getColumn(3).getInt64());
         r.state = q.getColumn(4).getString();
         r.pause_reason = q.getColumn(5).getString();
-        r.target = parse_target(q.getColumn(6).getString());
-        r.waves = parse_waves(q.getColumn(7).getString());
+        r.target = cached(plans_.targets, q.getColumn(6).getText(), parse_target);
+        r.waves = cached(plans_.waves, q.getColumn(7).getText(), parse_waves);
         r.current_wave = q.getColumn(8).getInt();
         r.success_percent = static_cast<uint32_t>(q.getColumn(9).getInt64());
         r.failure_count = static_cast<uint32_t>(q.getColumn(10).getInt64());
@@ -231,9 +246,12 @@ void SqliteTx::insert_member(const RolloutMember& m) {
     q.exec();
 }
 
+// On the poll path: without the join for the device's name, which no caller of this needs.
 std::optional<RolloutMember> SqliteTx::member(int64_t rollout_id, int64_t device_id) {
-    static const std::string sql = std::string("SELECT ") + kMemberColumns + kMemberFrom +
-                                   " WHERE m.rollout_id = ? AND m.device_id = ?";
+    static const std::string sql =
+        "SELECT m.rollout_id, m.device_id, '', m.wave, m.rank, m.state, m.joined_at, "
+        "m.offered_at, m.finished_at, m.reason, m.bytes_served FROM rollout_members m "
+        "WHERE m.rollout_id = ? AND m.device_id = ?";
     SQLite::Statement& q = prepare(sql);
     q.bind(1, static_cast<int64_t>(rollout_id));
     q.bind(2, static_cast<int64_t>(device_id));

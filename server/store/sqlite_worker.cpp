@@ -153,7 +153,7 @@ bool SqliteWorker::run_in_savepoint(Job& job, std::exception_ptr& error) {
         return in_transaction();
     }
     try {
-        SqliteTx view(db_, statements_, used_);
+        SqliteTx view(db_, statements_, used_, plans_);
         job.fn(view);
         view.finish();
     } catch (...) {

@@ -61,6 +61,7 @@ class SqliteWorker {
     SQLite::Database& db_;
     StatementCache statements_;
     std::vector<SQLite::Statement*> used_;  // SqliteTx's scratch list, kept for its capacity
+    RolloutPlanCache plans_;
     // Prepared once, like every other statement: parsing them is not free either.
     std::unique_ptr<SQLite::Statement> begin_, commit_, rollback_, savepoint_, release_,
         rollback_to_;

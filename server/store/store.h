@@ -120,6 +120,7 @@ class Tx {
     virtual std::vector<Device> devices_of_hw(uint32_t hw_id) = 0;
 
     virtual void insert_member(const RolloutMember& member) = 0;
+    // device_name is left empty (the poll path does not need it; list_members fills it).
     virtual std::optional<RolloutMember> member(int64_t rollout_id, int64_t device_id) = 0;
     // Writes state, offered_at, finished_at and reason.
     virtual void update_member(const RolloutMember& member) = 0;

@@ -2,6 +2,7 @@
 # `make bench`: ferryd against nginx on this machine, same load generator (wrk), same run.
 #  (a) idle polls from DEVICES provisioned devices vs nginx returning a body of the same size
 #  (b) random 4 KB ranges of a 192 KB image vs nginx serving the same file
+#  (c) the polls of (a) again while a staged rollout covers every device
 # Prints requests/s for each and the ratio. Figures, not assertions.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -32,7 +33,10 @@ echo "== setting up ($DEVICES devices, $ROUNDS polls each pre-signed)"
 mkdir -p "$work/data/keys" "$work/www"
 (cd "$work" && "$ferryctl" keygen --out release >/dev/null)
 cp "$work/release.pub" "$work/data/keys/"
-"$build/tests/bench/ferry_bench_setup" "$work/data/ferry.db" "$DEVICES" "$ROUNDS" "$work/polls.txt"
+# Twice the rounds: the first half for (a), the second for (c), so no poll of (c) is a replay.
+"$build/tests/bench/ferry_bench_setup" "$work/data/ferry.db" "$DEVICES" "$((2 * ROUNDS))" "$work/polls-all.txt"
+head -n "$((DEVICES * ROUNDS))" "$work/polls-all.txt" > "$work/polls.txt"
+tail -n +"$((DEVICES * ROUNDS + 1))" "$work/polls-all.txt" > "$work/polls-rollout.txt"
 
 # A 192 KB image (the F401xE slot limit) for slot B.
 python3 - "$work" <<'PY'
@@ -107,3 +111,11 @@ read -r f2_rps f2_err < <(run_wrk ferryd-range "http://127.0.0.1:$fport" "$root/
 printf '   nginx : %10.0f req/s  (non-2xx %s)\n' "$n2_rps" "$n2_err"
 printf '   ferryd: %10.0f req/s  (non-2xx %s)\n' "$f2_rps" "$f2_err"
 printf '   ratio ferryd/nginx: %.2f   (aim: >= 0.80)\n' "$(echo "$f2_rps / $n2_rps" | bc -l)"
+
+echo "== (c) idle polls again, now with a staged rollout over the whole fleet that holds it back"
+# Scheduled a day ahead: every device is a member, every poll consults the rollout and is told
+# to wait. The cost of the rollout engine on the idle path, against (a).
+"$ferryctl" rollout create 1 --name bench --wave 1% --start-at +86400 >/dev/null
+read -r f3_rps f3_err < <(run_wrk ferryd-poll-rollout "http://127.0.0.1:$fport" "$root/tests/bench/polls.lua" POLLS_FILE="$work/polls-rollout.txt")
+printf '   ferryd (polls, rollout live): %10.0f req/s  (non-2xx %s)\n' "$f3_rps" "$f3_err"
+printf '   ratio to (a): %.2f   ratio to nginx: %.2f\n' "$(echo "$f3_rps / $f_rps" | bc -l)" "$(echo "$f3_rps / $n_rps" | bc -l)"
