@@ -12,10 +12,11 @@ namespace ferry::api {
 namespace {
 
 nlohmann::json user_json(const store::User& u) {
-    return {{"name", u.name},
-            {"role", store::role_name(u.role)},
-            {"created_at", u.created_at},
-            {"last_login_at", u.last_login_at ? nlohmann::json(*u.last_login_at) : nlohmann::json()}};
+    return {
+        {"name", u.name},
+        {"role", store::role_name(u.role)},
+        {"created_at", u.created_at},
+        {"last_login_at", u.last_login_at ? nlohmann::json(*u.last_login_at) : nlohmann::json()}};
 }
 
 store::Role role_field(const nlohmann::json& j) {
@@ -46,9 +47,9 @@ HttpResponse log_in(FerryApp& app, RouteContext& ctx) {
     std::string name = string_field(j, "name");
     std::string pw = string_field(j, "password");
     if (int64_t wait = app.login_throttle().wait(name, ctx.request.remote, app.now())) {
-        HttpResponse r = error_response(429, "too_many_attempts",
-                                        "too many failed log-ins; try again in " +
-                                            std::to_string(wait) + " s");
+        HttpResponse r =
+            error_response(429, "too_many_attempts",
+                           "too many failed log-ins; try again in " + std::to_string(wait) + " s");
         r.set_header("Retry-After", std::to_string(wait));
         return r;
     }
@@ -85,8 +86,9 @@ HttpResponse who_am_i(FerryApp&, RouteContext& ctx) {
                         {"csrf_token", ctx.session->csrf_token},
                         {"expires_at", ctx.session->expires_at}});
     }
-    return json_ok({{"kind", "token"},
-                    {"token", {{"name", ctx.caller->name}, {"role", store::role_name(ctx.caller->role)}}}});
+    return json_ok(
+        {{"kind", "token"},
+         {"token", {{"name", ctx.caller->name}, {"role", store::role_name(ctx.caller->role)}}}});
 }
 
 HttpResponse log_out(FerryApp& app, RouteContext& ctx) {

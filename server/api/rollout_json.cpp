@@ -12,9 +12,9 @@ namespace {
 using nlohmann::json;
 namespace ms = store::member_state;
 
-const char* const kMemberStates[] = {ms::kPending,    ms::kDownloading, ms::kInstalled,
-                                     ms::kConfirmed,  ms::kRolledBack,  ms::kFailed,
-                                     ms::kTimedOut,   ms::kAborted};
+const char* const kMemberStates[] = {ms::kPending,   ms::kDownloading, ms::kInstalled,
+                                     ms::kConfirmed, ms::kRolledBack,  ms::kFailed,
+                                     ms::kTimedOut,  ms::kAborted};
 
 ApiError invalid(const std::string& message) {
     return bad_request("invalid_field", message);
@@ -97,9 +97,9 @@ json opt(const std::optional<int64_t>& v) {
 }  // namespace
 
 store::Rollout rollout_from_json(const json& body) {
-    allow_only(body, {"release_id", "name", "target", "waves", "success_percent",
-                      "failure_threshold", "device_deadline_s", "max_concurrent_downloads",
-                      "start_at"});
+    allow_only(body,
+               {"release_id", "name", "target", "waves", "success_percent", "failure_threshold",
+                "device_deadline_s", "max_concurrent_downloads", "start_at"});
     store::Rollout r;
     r.release_id = id_field(body, "release_id");
     r.name = string_field(body, "name", false);
@@ -149,9 +149,8 @@ json rollout_json(const store::Rollout& r, const std::vector<store::MemberCount>
     }
     int64_t confirmed = totals[ms::kConfirmed].get<int64_t>();
     double mb = static_cast<double>(bytes) / 1e6;
-    json target = {{"tags", r.target.tags},
-                   {"devices", r.target.devices},
-                   {"versions", r.target.versions}};
+    json target = {
+        {"tags", r.target.tags}, {"devices", r.target.devices}, {"versions", r.target.versions}};
     return {{"id", r.id},
             {"name", r.name},
             {"release_id", r.release_id},
@@ -180,17 +179,24 @@ json rollout_json(const store::Rollout& r, const std::vector<store::MemberCount>
 }
 
 json member_json(const store::RolloutMember& m) {
-    return {{"device", m.device_name},   {"wave", m.wave},
-            {"state", m.state},          {"joined_at", m.joined_at},
-            {"offered_at", opt(m.offered_at)}, {"finished_at", opt(m.finished_at)},
-            {"reason", m.reason},        {"reason_name", reason_name(m.reason)},
+    return {{"device", m.device_name},
+            {"wave", m.wave},
+            {"state", m.state},
+            {"joined_at", m.joined_at},
+            {"offered_at", opt(m.offered_at)},
+            {"finished_at", opt(m.finished_at)},
+            {"reason", m.reason},
+            {"reason_name", reason_name(m.reason)},
             {"bytes_served", m.bytes_served}};
 }
 
 json audit_json(const store::AuditEntry& e) {
-    return {{"id", e.id},           {"at", e.at},
-            {"actor", e.actor},     {"action", e.action},
-            {"rollout_id", opt(e.rollout_id)}, {"subject", e.subject},
+    return {{"id", e.id},
+            {"at", e.at},
+            {"actor", e.actor},
+            {"action", e.action},
+            {"rollout_id", opt(e.rollout_id)},
+            {"subject", e.subject},
             {"detail", e.detail}};
 }
 

@@ -43,7 +43,8 @@ StaticFiles::StaticFiles(const std::string& dir) {
     std::error_code ec;
     fs::directory_iterator it(dir, ec);
     if (ec)
-        throw std::runtime_error("cannot read the dashboard directory " + dir + ": " + ec.message());
+        throw std::runtime_error("cannot read the dashboard directory " + dir + ": " +
+                                 ec.message());
     for (const fs::directory_entry& e : it) {
         if (!e.is_regular_file())
             continue;
@@ -60,9 +61,9 @@ StaticFiles::StaticFiles(const std::string& dir) {
 HttpResponse StaticFiles::serve(const HttpRequest& request, const std::string& name) const {
     auto it = valid_name(name, 128) ? files_.find(name) : files_.end();
     if (it == files_.end()) {
-        throw ApiError(404, "not_found",
-                       files_.empty() ? "the dashboard is not installed (ferryd web_root)"
-                                      : "no such file");
+        throw ApiError(
+            404, "not_found",
+            files_.empty() ? "the dashboard is not installed (ferryd web_root)" : "no such file");
     }
     const File& f = it->second;
     HttpResponse r;

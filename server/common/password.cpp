@@ -22,8 +22,8 @@ bool derive(std::string_view password, const Bytes& salt, int log_n, int r, int 
     if (log_n < 10 || log_n > 20 || r < 1 || r > 32 || p < 1 || p > 16)
         return false;
     return EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(),
-                          uint64_t{1} << log_n, static_cast<uint64_t>(r),
-                          static_cast<uint64_t>(p), kMaxMem, key.data(), key.size()) == 1;
+                          uint64_t{1} << log_n, static_cast<uint64_t>(r), static_cast<uint64_t>(p),
+                          kMaxMem, key.data(), key.size()) == 1;
 }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
@@ -57,8 +57,8 @@ std::string hash(std::string_view password) {
     Bytes key(kKeyBytes);
     if (!derive(password, salt, kLogN, kR, kP, key))
         throw std::runtime_error("scrypt failed");
-    return "scrypt$" + std::to_string(kLogN) + "$" + std::to_string(kR) + "$" +
-           std::to_string(kP) + "$" + base64url_encode(salt) + "$" + base64url_encode(key);
+    return "scrypt$" + std::to_string(kLogN) + "$" + std::to_string(kR) + "$" + std::to_string(kP) +
+           "$" + base64url_encode(salt) + "$" + base64url_encode(key);
 }
 
 bool verify(std::string_view password, std::string_view encoded) {

@@ -67,17 +67,18 @@ void print_rollout(const json& r) {
     if (!r["pause_reason"].get<std::string>().empty())
         state += " (" + str(r["pause_reason"]) + ")";
     std::printf("  state       %s\n", state.c_str());
-    std::printf("  progress    %.1f%% confirmed of %lld: %s\n",
-                r["progress_percent"].get<double>(), static_cast<long long>(r["total"].get<int64_t>()),
+    std::printf("  progress    %.1f%% confirmed of %lld: %s\n", r["progress_percent"].get<double>(),
+                static_cast<long long>(r["total"].get<int64_t>()),
                 counts_line(r["counts"]).c_str());
     std::printf("  data        %s, cost %.2f at %.4f per MB\n",
                 human_bytes(r["bytes_served"].get<uint64_t>()).c_str(), r["cost"].get<double>(),
                 r["price_per_mb"].get<double>());
-    std::printf("  thresholds  next wave at %s%% confirmed; pause at %s failures or %s%% (0 = off); "
-                "deadline %ss; at most %s downloading (0 = no cap)\n",
-                str(r["success_percent"]).c_str(), str(r["failure_threshold"]["count"]).c_str(),
-                str(r["failure_threshold"]["percent"]).c_str(), str(r["device_deadline_s"]).c_str(),
-                str(r["max_concurrent_downloads"]).c_str());
+    std::printf(
+        "  thresholds  next wave at %s%% confirmed; pause at %s failures or %s%% (0 = off); "
+        "deadline %ss; at most %s downloading (0 = no cap)\n",
+        str(r["success_percent"]).c_str(), str(r["failure_threshold"]["count"]).c_str(),
+        str(r["failure_threshold"]["percent"]).c_str(), str(r["device_deadline_s"]).c_str(),
+        str(r["max_concurrent_downloads"]).c_str());
     std::vector<std::vector<std::string>> rows;
     for (const auto& w : r["waves"]) {
         rows.push_back({std::to_string(w["index"].get<int>() + 1), reach(w["reach"]),
@@ -152,7 +153,8 @@ int list(const Args& args) {
                             std::to_string(ro["waves"].size()),
                         str(ro["total"]), progress, when(ro["created_at"])});
     }
-    print_table({"ID", "NAME", "RELEASE", "STATE", "WAVE", "DEVICES", "CONFIRMED", "CREATED"}, rows);
+    print_table({"ID", "NAME", "RELEASE", "STATE", "WAVE", "DEVICES", "CONFIRMED", "CREATED"},
+                rows);
     return 0;
 }
 
@@ -190,7 +192,8 @@ int command(const Args& args, const std::string& verb) {
 }  // namespace
 
 int cmd_rollout(const Args& args) {
-    std::string sub = args.positional_at(0, "rollout command (create, list, show, pause, resume, abort)");
+    std::string sub =
+        args.positional_at(0, "rollout command (create, list, show, pause, resume, abort)");
     if (sub == "create")
         return create(args);
     if (sub == "list")
@@ -199,7 +202,8 @@ int cmd_rollout(const Args& args) {
         return show(args);
     if (sub == "pause" || sub == "resume" || sub == "abort")
         return command(args, sub);
-    throw CliError(2, "unknown rollout command '" + sub + "' (create, list, show, pause, resume, abort)");
+    throw CliError(
+        2, "unknown rollout command '" + sub + "' (create, list, show, pause, resume, abort)");
 }
 
 }  // namespace ferry::ctl

@@ -46,7 +46,8 @@ int cmd_users(const Args& args) {
     }
     std::vector<std::vector<std::string>> rows;
     for (const auto& u : r["users"])
-        rows.push_back({str(u["name"]), str(u["role"]), when(u["created_at"]), when(u["last_login_at"])});
+        rows.push_back(
+            {str(u["name"]), str(u["role"]), when(u["created_at"]), when(u["last_login_at"])});
     print_table({"USER", "ROLE", "CREATED", "LAST LOG-IN"}, rows);
     return 0;
 }

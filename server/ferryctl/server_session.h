@@ -23,7 +23,8 @@ Server connect(const Args& args);
 // Sends the request; returns the parsed JSON body of a 2xx answer, throws CliError(4) with the
 // server's own error message otherwise.
 nlohmann::json call(Server& s, const std::string& method, const std::string& target,
-                    const std::string& body = {}, const std::string& content_type = "application/json",
+                    const std::string& body = {},
+                    const std::string& content_type = "application/json",
                     client::ProgressFn progress = nullptr,
                     std::vector<std::pair<std::string, std::string>> extra = {});
 

@@ -70,7 +70,7 @@ struct Tally {
     };
     std::vector<Wave> waves;
     int64_t failures = 0;
-    int64_t started = 0;  // offered the release (members already on it at joining are not)
+    int64_t started = 0;     // offered the release (members already on it at joining are not)
     int64_t unfinished = 0;  // pending, downloading or installed
 };
 
@@ -104,8 +104,8 @@ void evaluate(store::Tx& tx, store::Rollout& r, int64_t now) {
     bool by_percent = r.failure_percent > 0 && t.started > 0 && fresh > 0 &&
                       fresh * 100 >= static_cast<int64_t>(r.failure_percent) * t.started;
     if (by_count || by_percent) {
-        std::string detail = std::to_string(fresh) + " failure(s) of " +
-                             std::to_string(t.started) + " device(s) started (limit " +
+        std::string detail = std::to_string(fresh) + " failure(s) of " + std::to_string(t.started) +
+                             " device(s) started (limit " +
                              (by_count ? std::to_string(r.failure_count)
                                        : std::to_string(r.failure_percent) + " %") +
                              ")";
@@ -188,7 +188,8 @@ void take_in_fleet(store::Tx& tx, const store::Rollout& r, int64_t now) {
     std::sort(order.begin(), order.end());
     std::vector<size_t> reach = wave_reach(r.waves, chosen.size());
     for (size_t pos = 0; pos < order.size(); ++pos) {
-        tx.insert_member(new_member(r, chosen[order[pos].second], wave_of_position(reach, pos), now));
+        tx.insert_member(
+            new_member(r, chosen[order[pos].second], wave_of_position(reach, pos), now));
     }
 }
 
@@ -249,8 +250,7 @@ int64_t create_rollout(store::Tx& tx, store::Rollout spec, const std::string& ac
     spec.id = tx.insert_rollout(spec);
     take_in_fleet(tx, spec, now);
     audit(tx, spec, actor, "rollout.created",
-          "release " + spec.release_version + ", " + std::to_string(spec.waves.size()) +
-              " wave(s)",
+          "release " + spec.release_version + ", " + std::to_string(spec.waves.size()) + " wave(s)",
           now);
     if (start_due(spec, now))
         start(tx, spec, now);
@@ -343,8 +343,8 @@ std::optional<Claim> claim_device(store::Tx& tx, const store::Device& d, uint64_
         // A member still downloading may be offered again (its link dropped): it holds its
         // place under the cap already.
         bool downloading = member->state == ms::kDownloading;
-        bool startable = downloading || member->state == ms::kPending ||
-                         member->state == ms::kAborted;
+        bool startable =
+            downloading || member->state == ms::kPending || member->state == ms::kAborted;
         bool forward = running_key < r.release_version_key;
         bool under_cap = r.max_downloads == 0 || downloading ||
                          tx.count_members(r.id, ms::kDownloading) < r.max_downloads;

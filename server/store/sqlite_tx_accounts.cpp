@@ -27,8 +27,8 @@ std::vector<User> SqliteTx::query_users(SQLite::Statement& q) {
 }
 
 int64_t SqliteTx::insert_user(const User& u) {
-    SQLite::Statement& q = prepare(
-        "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)");
+    SQLite::Statement& q =
+        prepare("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)");
     q.bind(1, u.name);
     q.bind(2, role_name(u.role));
     q.bind(3, u.password_hash);
@@ -69,8 +69,8 @@ std::vector<User> SqliteTx::list_users() {
 }
 
 void SqliteTx::update_user(const User& u) {
-    SQLite::Statement& q = prepare(
-        "UPDATE users SET role = ?, password_hash = ?, last_login_at = ? WHERE id = ?");
+    SQLite::Statement& q =
+        prepare("UPDATE users SET role = ?, password_hash = ?, last_login_at = ? WHERE id = ?");
     q.bind(1, role_name(u.role));
     q.bind(2, u.password_hash);
     bind_opt(q, 3, u.last_login_at);

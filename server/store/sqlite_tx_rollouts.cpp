@@ -275,8 +275,8 @@ void SqliteTx::update_member(const RolloutMember& m) {
 }
 
 std::vector<RolloutMember> SqliteTx::list_members(int64_t rollout_id, const MemberFilter& f) {
-    std::string sql = std::string("SELECT ") + kMemberColumns + kMemberFrom +
-                      " WHERE m.rollout_id = :rollout";
+    std::string sql =
+        std::string("SELECT ") + kMemberColumns + kMemberFrom + " WHERE m.rollout_id = :rollout";
     if (f.state)
         sql += " AND m.state = :state";
     if (f.wave)
@@ -356,11 +356,13 @@ int64_t SqliteTx::insert_audit(const AuditEntry& e) {
 }
 
 std::vector<AuditEntry> SqliteTx::list_audit(std::optional<int64_t> rollout_id, int64_t limit) {
-    SQLite::Statement& q =
-        rollout_id ? prepare("SELECT id, at, actor, action, rollout_id, subject, detail "
-                             "FROM audit_log WHERE rollout_id = ? ORDER BY id DESC LIMIT ?")
-                   : prepare("SELECT id, at, actor, action, rollout_id, subject, detail "
-                             "FROM audit_log WHERE ? IS NULL ORDER BY id DESC LIMIT ?");
+    SQLite::Statement& q = rollout_id
+                               ? prepare(
+                                     "SELECT id, at, actor, action, rollout_id, subject, detail "
+                                     "FROM audit_log WHERE rollout_id = ? ORDER BY id DESC LIMIT ?")
+                               : prepare(
+                                     "SELECT id, at, actor, action, rollout_id, subject, detail "
+                                     "FROM audit_log WHERE ? IS NULL ORDER BY id DESC LIMIT ?");
     bind_opt(q, 1, rollout_id);
     q.bind(2, static_cast<int64_t>(limit));
     std::vector<AuditEntry> out;

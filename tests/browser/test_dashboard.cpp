@@ -26,8 +26,10 @@ void wait_until_all_polled(ServerFixture& f, double timeout_s) {
 }
 }  // namespace
 
-TEST_CASE("dashboard: log in, upload, staged rollout to 100 % live, pause and resume, a bad release pauses by itself",
-          "[browser]") {
+TEST_CASE(
+    "dashboard: log in, upload, staged rollout to 100 % live, pause and resume, a bad release "
+    "pauses by itself",
+    "[browser]") {
     REQUIRE(std::filesystem::exists(CHROMIUM_BIN));
     ServerFixture f({"--poll-interval", "3", "--poll-jitter", "1", "--price-per-mb", "0.25",
                      "--web-root", WEB_DIST});
@@ -49,9 +51,10 @@ TEST_CASE("dashboard: log in, upload, staged rollout to 100 % live, pause and re
 
     std::string out = std::string(ARTIFACT_DIR);
     std::filesystem::create_directories(out);
-    auto r = run_command("node " + std::string(SCRIPT) + " --url " + f.ferryd->base_url() +
-                         " --user admin --password " + f.ferryd->admin_password() + " --good " + good +
-                         " --bad " + bad + " --devices " + std::to_string(kDevices) + " --out " + out);
+    auto r =
+        run_command("node " + std::string(SCRIPT) + " --url " + f.ferryd->base_url() +
+                    " --user admin --password " + f.ferryd->admin_password() + " --good " + good +
+                    " --bad " + bad + " --devices " + std::to_string(kDevices) + " --out " + out);
     INFO(r.output);
     INFO("screenshots: " << out);
     CHECK(r.code == 0);

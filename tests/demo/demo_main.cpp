@@ -16,7 +16,9 @@ using namespace ferry::test;
 namespace {
 
 volatile std::sig_atomic_t stop = 0;
-void on_signal(int) { stop = 1; }
+void on_signal(int) {
+    stop = 1;
+}
 
 struct Options {
     int devices = 200;
@@ -28,18 +30,25 @@ Options parse(int argc, char** argv) {
     Options o;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i];
-        if (k == "--devices") o.devices = std::stoi(argv[i + 1]);
-        else if (k == "--listen") o.listen = argv[i + 1];
-        else if (k == "--time-scale") o.time_scale = std::stod(argv[i + 1]);
-        else throw std::runtime_error("usage: ferry-demo [--devices N] [--listen HOST:PORT] [--time-scale X]");
+        if (k == "--devices")
+            o.devices = std::stoi(argv[i + 1]);
+        else if (k == "--listen")
+            o.listen = argv[i + 1];
+        else if (k == "--time-scale")
+            o.time_scale = std::stod(argv[i + 1]);
+        else
+            throw std::runtime_error(
+                "usage: ferry-demo [--devices N] [--listen HOST:PORT] [--time-scale X]");
     }
-    if (o.devices < 1 || o.devices > 1000) throw std::runtime_error("--devices is 1..1000");
+    if (o.devices < 1 || o.devices > 1000)
+        throw std::runtime_error("--devices is 1..1000");
     return o;
 }
 
 int64_t upload(ServerFixture& f, const std::string& bundle) {
     auto r = f.ctl("upload " + bundle + " --json");
-    if (r.code != 0) throw std::runtime_error(r.output);
+    if (r.code != 0)
+        throw std::runtime_error(r.output);
     return nlohmann::json::parse(r.output.substr(r.output.find('{')))["id"];
 }
 
@@ -74,18 +83,22 @@ int main(int argc, char** argv) {
             // 1.2.0 is the bad release: its application fails the self-test, so a rollout of
             // it rolls back and pauses by itself. Try it from the Rollouts page.
             spec.device_flags = {"--fail-versions", "1.2.0", "--interval", "10"};
-            if (i % 9 == 4) spec.modem_flags = {"--fault-disconnect", "0.05"};
+            if (i % 9 == 4)
+                spec.modem_flags = {"--fault-disconnect", "0.05"};
             fleet.add(spec, {"--timeout", "86400"});
-            if (stop) return 0;
+            if (stop)
+                return 0;
         }
-        nlohmann::json rollout = {{"release_id", good_id},
-                                  {"name", "data loggers to 1.1.0"},
-                                  {"waves", {{{"percent", 5}}, {{"percent", 25}}, {{"percent", 100}}}},
-                                  {"success_percent", 90},
-                                  {"failure_threshold", {{"percent", 10}}},
-                                  {"max_concurrent_downloads", 25}};
+        nlohmann::json rollout = {
+            {"release_id", good_id},
+            {"name", "data loggers to 1.1.0"},
+            {"waves", {{{"percent", 5}}, {{"percent", 25}}, {{"percent", 100}}}},
+            {"success_percent", 90},
+            {"failure_threshold", {{"percent", 10}}},
+            {"max_concurrent_downloads", 25}};
         auto created = f.api("POST", "/api/v1/rollouts", rollout.dump());
-        if (created.status != 201) throw std::runtime_error("rollout: " + created.body);
+        if (created.status != 201)
+            throw std::runtime_error("rollout: " + created.body);
 
         std::printf(
             "\nFerry demo is running.\n\n"
@@ -105,7 +118,8 @@ int main(int argc, char** argv) {
             nlohmann::json j;
             try {
                 auto r = f.api("GET", "/api/v1/rollouts/1");
-                if (r.status != 200) continue;
+                if (r.status != 200)
+                    continue;
                 j = nlohmann::json::parse(r.body);
             } catch (const std::exception&) {
                 continue;  // Ctrl-C reaches ferryd too; the loop ends with the flag

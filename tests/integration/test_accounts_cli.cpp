@@ -8,13 +8,15 @@
 using namespace ferry;
 using namespace ferry::test;
 
-TEST_CASE("ferryctl manages dashboard users; a log-in over HTTP gives a cookie session", "[integration]") {
+TEST_CASE("ferryctl manages dashboard users; a log-in over HTTP gives a cookie session",
+          "[integration]") {
     ServerFixture f;
     CHECK_FALSE(f.ferryd->admin_password().empty());
     std::string pwfile = f.dir.file("pw");
     write_file_atomic(pwfile, reinterpret_cast<const uint8_t*>("a long enough password\n"), 23);
     REQUIRE(f.ctl("user-create eve --role operator --password-file " + pwfile).code == 0);
-    CHECK(f.ctl("user-create eve --role operator --password-file " + pwfile).code == 4);  // duplicate
+    CHECK(f.ctl("user-create eve --role operator --password-file " + pwfile).code ==
+          4);  // duplicate
     auto users = f.ctl("users");
     CHECK(users.output.find("eve") != std::string::npos);
     CHECK(users.output.find("admin") != std::string::npos);
@@ -30,14 +32,22 @@ TEST_CASE("ferryctl manages dashboard users; a log-in over HTTP gives a cookie s
 
     CHECK(f.http->request("GET", "/api/v1/devices", {{"Cookie", cookie}}).status == 200);
     std::string body = R"({"id":"d-1","hw_id":"f401xe"})";
-    CHECK(f.http->request("POST", "/api/v1/devices", {{"Cookie", cookie}, {"Content-Type", "application/json"}},
-                          body).status == 403);
-    CHECK(f.http->request("POST", "/api/v1/devices",
-                          {{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Content-Type", "application/json"}},
-                          body).status == 201);
+    CHECK(f.http
+              ->request("POST", "/api/v1/devices",
+                        {{"Cookie", cookie}, {"Content-Type", "application/json"}}, body)
+              .status == 403);
+    CHECK(
+        f.http
+            ->request(
+                "POST", "/api/v1/devices",
+                {{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Content-Type", "application/json"}},
+                body)
+            .status == 201);
     auto dash = f.http->request("GET", "/");
     CHECK((dash.status == 200 || dash.status == 404));  // 404 only where the build has no dashboard
-    REQUIRE(f.http->request("DELETE", "/api/v1/session", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status == 204);
+    REQUIRE(
+        f.http->request("DELETE", "/api/v1/session", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}})
+            .status == 204);
     CHECK(f.http->request("GET", "/api/v1/devices", {{"Cookie", cookie}}).status == 401);
     REQUIRE(f.ctl("user-delete eve").code == 0);
 }

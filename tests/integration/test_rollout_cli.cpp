@@ -10,7 +10,8 @@ using namespace ferry;
 using namespace ferry::test;
 
 namespace {
-std::string poll_action(ServerFixture& f, const std::string& dev, uint64_t counter, const Bytes& secret) {
+std::string poll_action(ServerFixture& f, const std::string& dev, uint64_t counter,
+                        const Bytes& secret) {
     auto r = f.http->request("GET", poll_target({dev, counter, "1.0.0", 0, 1}, secret));
     REQUIRE(r.status == 200);
     return parse_poll_answer(r.body, secret, counter)["a"];
@@ -22,14 +23,17 @@ TEST_CASE("ferryctl drives a staged rollout from creation to abort", "[integrati
     REQUIRE(f.ctl("upload " + f.sign("1.1.0", 2)).code == 0);
     std::map<std::string, Bytes> secrets;
     for (const char* name : {"log-a", "log-b", "log-c", "log-d"}) {
-        auto prov = f.ctl(std::string("provision ") + name + " --hw f401xe --tag field --format json");
+        auto prov =
+            f.ctl(std::string("provision ") + name + " --hw f401xe --tag field --format json");
         REQUIRE(prov.code == 0);
-        secrets[name] = hex_decode(nlohmann::json::parse(prov.output)["secret"].get<std::string>()).value();
+        secrets[name] =
+            hex_decode(nlohmann::json::parse(prov.output)["secret"].get<std::string>()).value();
     }
     CHECK(f.ctl("rollout create 1 --wave 101%").code == 4);  // the server refuses it: 422
     CHECK(f.ctl("rollout create 1 --wave many").code == 2);
 
-    auto made = f.ctl("rollout create 1 --name canary --tag field --wave 1 --max-failures 1 --deadline 3600");
+    auto made = f.ctl(
+        "rollout create 1 --name canary --tag field --wave 1 --max-failures 1 --deadline 3600");
     INFO(made.output);
     REQUIRE(made.code == 0);
     CHECK(made.output.find("rollout 1  canary") != std::string::npos);

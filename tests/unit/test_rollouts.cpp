@@ -50,8 +50,7 @@ struct Dev {
     void roll_back(const std::map<std::string, std::string>& offer) {
         int64_t rel = std::stoll(offer.at("r"));
         poll(proto::kBootConfirmed, proto::kEventPendingReboot, rel);
-        poll(proto::kBootRolledBack, proto::kEventRolledBack, rel,
-             proto::kReasonTrialLimitReached);
+        poll(proto::kBootRolledBack, proto::kEventRolledBack, rel, proto::kReasonTrialLimitReached);
     }
     bool update_if_offered() {
         auto a = poll();
@@ -89,9 +88,12 @@ struct Fleet {
             throw std::runtime_error("create: " + std::to_string(r.status) + " " + r.body);
         return f.json(r);
     }
-    json show(int64_t id) { return f.json(f.call("GET", "/api/v1/rollouts/" + std::to_string(id))); }
+    json show(int64_t id) {
+        return f.json(f.call("GET", "/api/v1/rollouts/" + std::to_string(id)));
+    }
     std::vector<std::string> members(int64_t id, const std::string& query) {
-        auto j = f.json(f.call("GET", "/api/v1/rollouts/" + std::to_string(id) + "/devices?" + query));
+        auto j =
+            f.json(f.call("GET", "/api/v1/rollouts/" + std::to_string(id) + "/devices?" + query));
         std::vector<std::string> out;
         for (const auto& m : j["devices"])
             out.push_back(m["device"]);
@@ -120,8 +122,7 @@ TEST_CASE("wave reach is cumulative, never shrinks and always ends with everyone
           std::vector<size_t>{1, 20});  // a canary of at least one device
     CHECK(rollout::wave_reach({{K::count, 5}, {K::percent, 10}, {K::percent, 100}}, 20) ==
           std::vector<size_t>{5, 5, 20});
-    CHECK(rollout::wave_reach({{K::count, 50}, {K::percent, 100}}, 7) ==
-          std::vector<size_t>{7, 7});
+    CHECK(rollout::wave_reach({{K::count, 50}, {K::percent, 100}}, 7) == std::vector<size_t>{7, 7});
     std::vector<WaveSpec> w = {{K::percent, 5}, {K::count, 40}};
     CHECK(rollout::normalise_waves(w).empty());
     REQUIRE(w.size() == 3);
@@ -151,8 +152,8 @@ TEST_CASE("wave membership is deterministic: the lowest ranks form the first wav
 
 TEST_CASE("a wave opens only when the previous one is confirmed on the new slot", "[rollout]") {
     Fleet fl(10);
-    auto r = fl.create({{"waves", json::array({{{"count", 2}}, {{"count", 5}}})},
-                        {"success_percent", 100}});
+    auto r = fl.create(
+        {{"waves", json::array({{{"count", 2}}, {{"count", 5}}})}, {"success_percent", 100}});
     int64_t id = r["id"];
     CHECK(r["state"] == "running");
     auto wave0 = fl.members(id, "wave=0");
@@ -194,8 +195,8 @@ TEST_CASE("a wave opens only when the previous one is confirmed on the new slot"
 
 TEST_CASE("rollbacks and failed verifications pause the rollout by themselves", "[rollout]") {
     Fleet fl(10);
-    auto r = fl.create({{"waves", json::array({{{"count", 4}}})},
-                        {"failure_threshold", {{"count", 2}}}});
+    auto r = fl.create(
+        {{"waves", json::array({{{"count", 4}}})}, {"failure_threshold", {{"count", 2}}}});
     int64_t id = r["id"];
     auto wave0 = fl.members(id, "wave=0");
     auto offer = fl.dev(wave0[0]).poll();
@@ -290,8 +291,8 @@ TEST_CASE("pause stops new offers and lets downloads under way finish", "[rollou
 
 TEST_CASE("a device registered after the start joins the last wave when it matches", "[rollout]") {
     Fleet fl(4);
-    int64_t id = fl.create({{"target", {{"tags", {"field"}}}},
-                            {"waves", json::array({{{"count", 1}}})}})["id"];
+    int64_t id = fl.create(
+        {{"target", {{"tags", {"field"}}}}, {"waves", json::array({{{"count", 1}}})}})["id"];
     Dev late(fl.f, "dev-late", {"field"});
     Dev other(fl.f, "dev-other", {"lab"});
     CHECK(late.action() == "idle");  // joined, but the last wave is not open yet
@@ -413,12 +414,14 @@ TEST_CASE("bytes served to members are counted per rollout with their cost", "[r
 TEST_CASE("the deadline runs from the first offer, not from each retry after a failed link",
           "[rollout]") {
     Fleet fl(1);
-    int64_t id = fl.create({{"device_deadline_s", 600}, {"failure_threshold", {{"count", 1}}}})["id"];
+    int64_t id =
+        fl.create({{"device_deadline_s", 600}, {"failure_threshold", {{"count", 1}}}})["id"];
     Dev& d = *fl.devs[0];
     REQUIRE(d.poll()["a"] == "offer");
     fl.f.clock += 400;
     // The link failed: offered again at once, the same release.
-    auto again = d.poll(proto::kBootConfirmed, proto::kEventFailed, fl.v2, proto::kReasonDownloadFailed);
+    auto again =
+        d.poll(proto::kBootConfirmed, proto::kEventFailed, fl.v2, proto::kReasonDownloadFailed);
     CHECK(again["a"] == "offer");
     CHECK(fl.show(id)["counts"]["failed"] == 0);  // a link failure is not the release's
     fl.f.clock += 201;
@@ -446,7 +449,8 @@ TEST_CASE("devices already on the release count as confirmed, not as started", "
 
 TEST_CASE("the member counts the triggers keep equal a count of the members", "[rollout]") {
     Fleet fl(12);
-    int64_t a = fl.create({{"waves", json::array({{{"count", 3}}})}, {"failure_threshold", {{"count", 5}}}})["id"];
+    int64_t a = fl.create(
+        {{"waves", json::array({{{"count", 3}}})}, {"failure_threshold", {{"count", 5}}}})["id"];
     auto wave0 = fl.members(a, "wave=0");
     auto offer = fl.dev(wave0[0]).poll();
     fl.dev(wave0[0]).roll_back(offer);
@@ -465,7 +469,8 @@ TEST_CASE("the member counts the triggers keep equal a count of the members", "[
     for (int64_t id : {a, b}) {
         INFO("rollout " << id);
         std::map<std::string, std::tuple<int64_t, int64_t, int64_t>> counted, kept;
-        SQLite::Statement direct(db,
+        SQLite::Statement direct(
+            db,
             "SELECT wave || '/' || state, COUNT(*), COUNT(offered_at), SUM(bytes_served) "
             "FROM rollout_members WHERE rollout_id = ? GROUP BY wave, state");
         direct.bind(1, id);
@@ -473,7 +478,8 @@ TEST_CASE("the member counts the triggers keep equal a count of the members", "[
             counted[direct.getColumn(0).getString()] = {direct.getColumn(1).getInt64(),
                                                         direct.getColumn(2).getInt64(),
                                                         direct.getColumn(3).getInt64()};
-        SQLite::Statement triggers(db,
+        SQLite::Statement triggers(
+            db,
             "SELECT wave || '/' || state, members, offered, bytes FROM rollout_member_counts "
             "WHERE rollout_id = ? AND members > 0");
         triggers.bind(1, id);

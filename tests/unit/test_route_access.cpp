@@ -3,9 +3,9 @@
 // server enforces. Plus log-in, cookies, CSRF, sessions ending, and the user rules.
 #include <catch2/catch.hpp>
 
-#include "app_fixture.h"
 #include "api/login_throttle.h"
 #include "api/session_auth.h"
+#include "app_fixture.h"
 #include "openapi_spec.h"
 
 using namespace ferry;
@@ -87,11 +87,14 @@ struct AccessFixture {
     AccessFixture() {
         creds.push_back({"nothing", -1, "", "", ""});
         for (auto [role, rank] : {std::pair{"viewer", 0}, {"operator", 1}, {"admin", 2}}) {
-            auto t = f.call("POST", "/api/v1/tokens", json{{"name", std::string("t-") + role}, {"role", role}}.dump());
+            auto t = f.call("POST", "/api/v1/tokens",
+                            json{{"name", std::string("t-") + role}, {"role", role}}.dump());
             REQUIRE(t.status == 201);
             creds.push_back({std::string("token:") + role, rank, f.json(t)["token"], "", ""});
-            auto u = f.call("POST", "/api/v1/users",
-                            json{{"name", std::string("u-") + role}, {"role", role}, {"password", kPassword}}.dump());
+            auto u = f.call(
+                "POST", "/api/v1/users",
+                json{{"name", std::string("u-") + role}, {"role", role}, {"password", kPassword}}
+                    .dump());
             REQUIRE(u.status == 201);
             creds.push_back(log_in(f, std::string("u-") + role, rank));
         }
@@ -100,7 +103,8 @@ struct AccessFixture {
 
 }  // namespace
 
-TEST_CASE("every route enforces the role the spec gives it, for tokens and sessions alike", "[auth]") {
+TEST_CASE("every route enforces the role the spec gives it, for tokens and sessions alike",
+          "[auth]") {
     AccessFixture a;
     auto roles = spec_roles(std::string(FERRY_SOURCE_DIR) + "/proto/openapi.yaml");
     std::vector<const api::Route*> routes;
@@ -166,7 +170,9 @@ TEST_CASE("a session cookie without the CSRF token cannot change anything", "[au
 
 TEST_CASE("log-in sets an HttpOnly SameSite cookie; log-out and expiry end the session", "[auth]") {
     AppFixture f;
-    REQUIRE(f.call("POST", "/api/v1/users", json{{"name", "ann"}, {"role", "operator"}, {"password", kPassword}}.dump()).status == 201);
+    REQUIRE(f.call("POST", "/api/v1/users",
+                   json{{"name", "ann"}, {"role", "operator"}, {"password", kPassword}}.dump())
+                .status == 201);
     api::HttpRequest r;
     r.method = "POST";
     r.target = "/api/v1/session";
@@ -206,10 +212,18 @@ TEST_CASE("log-in sets an HttpOnly SameSite cookie; log-out and expiry end the s
 
 TEST_CASE("passwords are hashed with scrypt and the user rules hold", "[auth]") {
     AppFixture f;
-    CHECK(f.call("POST", "/api/v1/users", json{{"name", "bo"}, {"role", "viewer"}, {"password", "short"}}.dump()).status == 422);
-    CHECK(f.call("POST", "/api/v1/users", json{{"name", "bo"}, {"role", "chief"}, {"password", kPassword}}.dump()).status == 400);
-    REQUIRE(f.call("POST", "/api/v1/users", json{{"name", "bo"}, {"role", "viewer"}, {"password", kPassword}}.dump()).status == 201);
-    CHECK(f.call("POST", "/api/v1/users", json{{"name", "bo"}, {"role", "viewer"}, {"password", kPassword}}.dump()).status == 409);
+    CHECK(f.call("POST", "/api/v1/users",
+                 json{{"name", "bo"}, {"role", "viewer"}, {"password", "short"}}.dump())
+              .status == 422);
+    CHECK(f.call("POST", "/api/v1/users",
+                 json{{"name", "bo"}, {"role", "chief"}, {"password", kPassword}}.dump())
+              .status == 400);
+    REQUIRE(f.call("POST", "/api/v1/users",
+                   json{{"name", "bo"}, {"role", "viewer"}, {"password", kPassword}}.dump())
+                .status == 201);
+    CHECK(f.call("POST", "/api/v1/users",
+                 json{{"name", "bo"}, {"role", "viewer"}, {"password", kPassword}}.dump())
+              .status == 409);
     f.store->transact([&](store::Tx& tx) {
         auto u = tx.user_by_name("bo");
         REQUIRE(u);
@@ -220,7 +234,9 @@ TEST_CASE("passwords are hashed with scrypt and the user rules hold", "[auth]") 
     Credential bo2 = log_in(f, "bo", 0);
     // A viewer may change its own password (its other sessions end), not someone else's.
     CHECK(call(f, "PUT", "/api/v1/users/admin/password", bo).status == 403);
-    REQUIRE(f.call("POST", "/api/v1/users", json{{"name", "cy"}, {"role", "viewer"}, {"password", kPassword}}.dump()).status == 201);
+    REQUIRE(f.call("POST", "/api/v1/users",
+                   json{{"name", "cy"}, {"role", "viewer"}, {"password", kPassword}}.dump())
+                .status == 201);
     api::HttpRequest r;
     r.method = "PUT";
     r.target = "/api/v1/users/cy/password";
@@ -247,7 +263,9 @@ TEST_CASE("passwords are hashed with scrypt and the user rules hold", "[auth]") 
 
 TEST_CASE("failed log-ins lock the name out for a while, whatever the password", "[auth]") {
     AppFixture f;
-    REQUIRE(f.call("POST", "/api/v1/users", json{{"name", "di"}, {"role", "viewer"}, {"password", kPassword}}.dump()).status == 201);
+    REQUIRE(f.call("POST", "/api/v1/users",
+                   json{{"name", "di"}, {"role", "viewer"}, {"password", kPassword}}.dump())
+                .status == 201);
     auto attempt = [&](const std::string& pw) {
         api::HttpRequest r;
         r.method = "POST";
