@@ -179,6 +179,35 @@ try {
   const reasons = await page.evaluate(() => Chart.getChart(document.querySelector("[data-testid=chart-failures]")).data.labels);
   check(reasons.length >= 1, `the failures chart shows reasons (${reasons.join(", ")})`);
   await shot("10-overview-after");
+
+  // --- accounts: the admin makes a viewer, who sees everything and can change nothing ------
+  await byId("who").click();
+  await byId("user-form").waitFor();
+  await byId("user-name").fill("watcher");
+  await byId("user-role").selectOption("viewer");
+  await byId("user-password").fill("watching all day");
+  await byId("user-create").click();
+  await page.locator("tr[data-user=watcher]").waitFor();
+  check(true, "the admin created a viewer in the dashboard");
+  await page.click("#logout");
+  await byId("login-form").waitFor();
+  await byId("login-name").fill("watcher");
+  await byId("login-password").fill("watching all day");
+  await byId("login-submit").click();
+  await byId("fleet-devices").waitFor();
+  await page.click("a[data-nav=rollouts]");
+  await byId("rollout-table").waitFor();
+  check(!(await byId("rollout-form").isVisible()), "a viewer sees no rollout form");
+  await page.locator("[data-testid=rollout-table] a").first().click();
+  await byId("rollout-progress").waitFor();
+  check(!(await byId("rollout-pause").isVisible()), "a viewer sees no pause/resume/abort");
+  const refused = await page.evaluate(async () => {
+    const { csrf_token } = await (await fetch("/api/v1/session")).json();
+    const r = await fetch("/api/v1/rollouts/1/abort", { method: "POST", headers: { "X-CSRF-Token": csrf_token } });
+    return `${r.status} ${(await r.json()).error.code}`;
+  });
+  check(refused === "403 forbidden", "and the server refuses a viewer's command anyway (403 forbidden)");
+  await shot("11-viewer");
   check(await page.evaluate(() => window.__sameDocument === true), "the whole run happened without a page reload");
   check(consoleErrors.length === 0, `no script errors in the page (${consoleErrors.join(" | ")})`);
   step("PASS");

@@ -55,8 +55,10 @@ TEST_CASE(
         run_command("node " + std::string(SCRIPT) + " --url " + f.ferryd->base_url() +
                     " --user admin --password " + f.ferryd->admin_password() + " --good " + good +
                     " --bad " + bad + " --devices " + std::to_string(kDevices) + " --out " + out);
+    write_file_atomic(out + "/dashboard.log", reinterpret_cast<const uint8_t*>(r.output.data()),
+                      r.output.size());
     INFO(r.output);
-    INFO("screenshots: " << out);
+    INFO("screenshots and the script's log: " << out);
     CHECK(r.code == 0);
 
     // What the page showed is what the store holds.

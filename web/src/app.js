@@ -9,6 +9,7 @@ import { rolloutsView } from "./view_rollouts.js";
 import { rolloutView } from "./view_rollout.js";
 import { devicesView } from "./view_devices.js";
 import { deviceView } from "./view_device.js";
+import { usersView } from "./view_users.js";
 
 const LIVE_MS = 2000;
 const main = document.getElementById("view");
@@ -23,6 +24,7 @@ const routes = [
   [/^\/rollouts\/(\d+)$/, "rollouts", (m) => rolloutView(Number(m[1]))],
   [/^\/devices$/, "devices", () => devicesView()],
   [/^\/devices\/([A-Za-z0-9._-]+)$/, "devices", (m) => deviceView(m[1])],
+  [/^\/account$/, "account", () => usersView(session)],
 ];
 
 function stopLive() {
@@ -52,6 +54,8 @@ async function show() {
   }
   document.getElementById("top").hidden = false;
   document.getElementById("who").textContent = `${session.user.name} (${session.user.role})`;
+  // Commands the role cannot use are hidden (the server refuses them anyway).
+  document.body.dataset.role = session.user.role;
   const path = location.hash.replace(/^#/, "") || "/";
   for (const [re, nav, make] of routes) {
     const m = path.match(re);

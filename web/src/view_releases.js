@@ -8,7 +8,7 @@ export function releasesView() {
   const status = h("p", { class: "muted", testid: "upload-status" });
   const picker = h("input", { type: "file", accept: ".fbundle,application/octet-stream", testid: "upload-input",
     onchange: () => picker.files[0] && send(picker.files[0]) });
-  const drop = h("div", { class: "drop", testid: "upload-drop" },
+  const drop = h("div", { class: "drop needs-operator", testid: "upload-drop" },
     h("p", {}, "Drop a signed release bundle (ferryctl sign) here, or "), picker);
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));

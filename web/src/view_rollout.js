@@ -90,7 +90,7 @@ export function rolloutView(id) {
     h("div", { class: "panel" },
       h("div", { class: "head" }, percent, "% confirmed on the new slot · data served ", data, " · cost ", cost),
       overall, overallLegend,
-      h("div", { class: "actions" }, buttons.pause, buttons.resume, buttons.abort), message),
+      h("div", { class: "actions needs-operator" }, buttons.pause, buttons.resume, buttons.abort), message),
     h("h2", {}, "Waves"), waves,
     h("div", { class: "grid2" },
       h("div", {}, h("h2", {}, "Timeline"), timeline),

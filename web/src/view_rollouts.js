@@ -28,7 +28,7 @@ function createForm(onCreated) {
     startAt: field("start-at", { type: "datetime-local" }),
   };
   const error = h("p", { class: "muted", testid: "rollout-error" });
-  const form = h("form", { class: "inline panel", testid: "rollout-form",
+  const form = h("form", { class: "inline panel needs-operator", testid: "rollout-form",
     onsubmit: async (e) => {
       e.preventDefault();
       error.textContent = "";
