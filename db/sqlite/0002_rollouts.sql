@@ -6,7 +6,7 @@ CREATE TABLE rollouts (
     release_id       INTEGER NOT NULL REFERENCES releases (id),
     state            TEXT NOT NULL
                      CHECK (state IN ('scheduled', 'running', 'paused', 'completed', 'aborted')),
-    pause_reason     TEXT NOT NULL DEFAULT '',    -- 'operator' or 'failure_threshold'
+    pause_reason     TEXT NOT NULL DEFAULT '',    -- operator, failure_threshold, wave_stalled
     target           TEXT NOT NULL,               -- JSON: {"tags":[],"devices":[],"versions":[]}
     waves            TEXT NOT NULL,               -- JSON: [{"percent":1},{"count":50},...]
     current_wave     INTEGER NOT NULL DEFAULT 0,  -- the highest wave whose devices may start
@@ -31,6 +31,7 @@ CREATE TABLE rollout_members (
     state        TEXT NOT NULL,      -- pending downloading installed confirmed rolled_back failed
                                      -- timed_out aborted
     joined_at    INTEGER NOT NULL,
+    waiting_since INTEGER,           -- when its wave opened (or it joined an open one)
     offered_at   INTEGER,
     finished_at  INTEGER,
     reason       INTEGER NOT NULL DEFAULT 0,

@@ -1,4 +1,6 @@
 // /api/v1/session (dashboard log-in, who am I, log-out) and /api/v1/users (admin).
+#include <atomic>
+
 #include "api/api_error.h"
 #include "api/audit.h"
 #include "api/ferry_app.h"
@@ -41,25 +43,53 @@ const std::string& decoy_hash() {
     return h;
 }
 
+// One scrypt check at a time: a flood of log-ins must not take every I/O thread (and the device
+// polls they serve) for 400 ms each.
+class PasswordCheckSlot {
+  public:
+    PasswordCheckSlot() : held_(!busy_.exchange(true)) {}
+    ~PasswordCheckSlot() {
+        if (held_)
+            busy_.store(false);
+    }
+    bool held() const { return held_; }
+
+  private:
+    static inline std::atomic<bool> busy_{false};
+    bool held_;
+};
+
+HttpResponse refusal(int status, const std::string& code, const std::string& message,
+                     int64_t retry_after) {
+    HttpResponse r = error_response(status, code, message);
+    r.set_header("Retry-After", std::to_string(retry_after));
+    return r;
+}
+
 HttpResponse log_in(FerryApp& app, RouteContext& ctx) {
+    // A form on another site can post text/plain but not application/json (that would need a
+    // CORS preflight, which ferryd never grants): no log-in CSRF.
+    const std::string* type = ctx.request.header("content-type");
+    if (!type || type->rfind("application/json", 0) != 0)
+        throw ApiError(415, "unsupported_media_type", "send the log-in as application/json");
     auto j = parse_json_object(ctx.request);
     allow_only(j, {"name", "password"});
     std::string name = string_field(j, "name");
     std::string pw = string_field(j, "password");
-    if (int64_t wait = app.login_throttle().wait(name, ctx.request.remote, app.now())) {
-        HttpResponse r =
-            error_response(429, "too_many_attempts",
-                           "too many failed log-ins; try again in " + std::to_string(wait) + " s");
-        r.set_header("Retry-After", std::to_string(wait));
-        return r;
+    if (!valid_name(name) || pw.size() > 200)
+        throw ApiError(401, "bad_credentials", "unknown user or wrong password");
+    PasswordCheckSlot slot;
+    if (!slot.held())
+        return refusal(503, "busy", "another log-in is being checked; try again", 1);
+    if (int64_t wait = app.login_throttle().begin(name, ctx.request.remote, app.now())) {
+        return refusal(429, "too_many_attempts",
+                       "too many failed log-ins; try again in " + std::to_string(wait) + " s",
+                       wait);
     }
     std::optional<store::User> user;
-    if (valid_name(name)) {
-        app.store().transact([&](store::Tx& tx) { user = tx.user_by_name(name); });
-    }
+    app.store().transact([&](store::Tx& tx) { user = tx.user_by_name(name); });
     bool ok = password::verify(pw, user ? user->password_hash : decoy_hash()) && user;
     if (!ok) {
-        app.login_throttle().failed(name, ctx.request.remote, app.now());
         log::warn("dashboard log-in refused", {{"user", name}, {"remote", ctx.request.remote}});
         throw ApiError(401, "bad_credentials", "unknown user or wrong password");
     }
@@ -74,7 +104,8 @@ HttpResponse log_in(FerryApp& app, RouteContext& ctx) {
     HttpResponse r = json_ok({{"user", user_json(*user)},
                               {"csrf_token", s.row.csrf_token},
                               {"expires_at", s.row.expires_at}});
-    r.set_header("Set-Cookie", session_cookie(s.token, ctx.request.tls, kSessionLifetime));
+    r.set_header("Set-Cookie", session_cookie(s.token, ctx.request.tls || app.config().cookie_secure,
+                                              kSessionLifetime));
     r.set_header("Cache-Control", "no-store");
     return r;
 }
@@ -96,7 +127,7 @@ HttpResponse log_out(FerryApp& app, RouteContext& ctx) {
         app.store().transact([&](store::Tx& tx) { tx.delete_session(ctx.session->token_hash); });
     }
     HttpResponse r{204};
-    r.set_header("Set-Cookie", session_cookie("", ctx.request.tls, 0));
+    r.set_header("Set-Cookie", session_cookie("", ctx.request.tls || app.config().cookie_secure, 0));
     return r;
 }
 
@@ -159,7 +190,14 @@ HttpResponse set_password(FerryApp& app, RouteContext& ctx) {
     if (!is_admin && !(ctx.user && ctx.user->name == ctx.params[0]))
         throw ApiError(403, "forbidden", "only an admin can set another user's password");
     auto j = parse_json_object(ctx.request);
-    allow_only(j, {"password"});
+    allow_only(j, {"password", "current_password"});
+    bool own = ctx.user && ctx.user->name == ctx.params[0];
+    if (own) {
+        // A stolen session must not be enough to take the account over for good.
+        std::string current = string_field(j, "current_password");
+        if (!password::verify(current, ctx.user->password_hash))
+            throw ApiError(403, "wrong_password", "the current password is wrong");
+    }
     std::string hash = password::hash(password_field(j));
     app.store().transact([&](store::Tx& tx) {
         store::User u = load(tx, ctx.params[0]);

@@ -7,6 +7,7 @@
 #include "api/validate.h"
 #include "common/crypto.h"
 #include "ferry/proto/device_api.h"
+#include "rollout/rollout_engine.h"
 
 namespace ferry::api {
 namespace {
@@ -172,6 +173,7 @@ HttpResponse pin(FerryApp& app, RouteContext& ctx) {
         }
         d.pinned_release_id = release_id;
         tx.update_device(d);
+        rollout::device_pinned(tx, d.id, app.now());
         audit(tx, ctx, app.now(), "device.pinned", "device " + d.name,
               "release " + std::to_string(release_id) + " (" + r.version + ")");
         out = device_json(d);

@@ -31,6 +31,7 @@ struct AppConfig {
     size_t max_upload_bytes = proto::kMaxBundleSize + 4096;
     double price_per_mb = 0.0;  // what a megabyte of cellular data costs, for rollout views
     std::string web_root;       // the built dashboard (one flat directory); empty: none
+    bool cookie_secure = false;  // mark session cookies Secure on plain HTTP too (TLS proxy)
 };
 
 // Seconds since the epoch; tests replace it to move time.

@@ -3,9 +3,6 @@
 #include <algorithm>
 
 namespace ferry::api {
-namespace {
-constexpr size_t kMaxEntries = 100000;  // beyond this, entries idle for an hour are dropped
-}
 
 std::string address_of(const std::string& remote) {
     size_t colon = remote.rfind(':');
@@ -14,49 +11,55 @@ std::string address_of(const std::string& remote) {
     return remote.substr(0, colon);
 }
 
-int64_t LoginThrottle::wait(const std::string& name, const std::string& remote, int64_t now) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    int64_t until = 0;
-    for (const std::string& key : {"user:" + name, "addr:" + address_of(remote)}) {
-        auto it = counts_.find(key);
-        if (it != counts_.end())
-            until = std::max(until, it->second.locked_until);
-    }
-    return until > now ? until - now : 0;
-}
-
-void LoginThrottle::count_failure(const std::string& key, int64_t now) {
-    Count& c = counts_[key];
+void LoginThrottle::count_failure(Count& c, int free, int64_t now) {
     ++c.failures;
     c.last = now;
-    if (c.failures >= kFreeFailures) {
-        int doublings = std::min(c.failures - kFreeFailures, 10);
+    if (c.failures >= free) {
+        int doublings = std::min(c.failures - free, 10);
         c.locked_until = now + std::min(kFirstLockout << doublings, kMaxLockout);
     }
 }
 
-void LoginThrottle::failed(const std::string& name, const std::string& remote, int64_t now) {
+int64_t LoginThrottle::begin(const std::string& name, const std::string& remote, int64_t now) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (counts_.size() > kMaxEntries)
-        forget_old(now);
-    count_failure("user:" + name, now);
-    count_failure("addr:" + address_of(remote), now);
+    const std::string addr = address_of(remote);
+    const std::string name_key = "name\n" + name + "\n" + addr;
+    const std::string addr_key = "addr\n" + addr;
+    int64_t until = 0;
+    for (const std::string* key : {&name_key, &addr_key}) {
+        auto it = counts_.find(*key);
+        if (it != counts_.end())
+            until = std::max(until, it->second.locked_until);
+    }
+    if (until > now)
+        return until - now;
+    if (counts_.size() + 2 > kMaxEntries)
+        make_room(now);
+    count_failure(counts_[name_key], kFreePerName, now);
+    count_failure(counts_[addr_key], kFreePerAddress, now);
+    return 0;
 }
 
 void LoginThrottle::succeeded(const std::string& name, const std::string& remote) {
     std::lock_guard<std::mutex> lock(mutex_);
-    counts_.erase("user:" + name);
-    counts_.erase("addr:" + address_of(remote));
+    const std::string addr = address_of(remote);
+    counts_.erase("name\n" + name + "\n" + addr);
+    counts_.erase("addr\n" + addr);
 }
 
-void LoginThrottle::forget_old(int64_t now) {
+size_t LoginThrottle::entries() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return counts_.size();
+}
+
+// Drops what is not locked; if everything is (a flood from very many addresses), drops all:
+// memory stays bounded, and the flood pays with the scrypt work it cannot skip.
+void LoginThrottle::make_room(int64_t now) {
     for (auto it = counts_.begin(); it != counts_.end();) {
-        if (it->second.last < now - 3600 && it->second.locked_until <= now) {
-            it = counts_.erase(it);
-        } else {
-            ++it;
-        }
+        it = it->second.locked_until <= now ? counts_.erase(it) : std::next(it);
     }
+    if (counts_.size() + 2 > kMaxEntries)
+        counts_.clear();
 }
 
 }  // namespace ferry::api

@@ -41,7 +41,6 @@ void record(store::Tx& tx, const store::Device& d, const std::string& kind, int6
 // What this device should run, and whether an update towards it may begin now.
 struct Wanted {
     std::optional<store::Release> release;
-    bool may_start = true;
     std::optional<rollout::Claim> claim;  // when a rollout decided
     // The rollout holds the device back and nothing of it is under way: the answer is idle,
     // and the release need not even be read (most polls during a staged rollout).
@@ -63,7 +62,6 @@ Wanted wanted_release(store::Tx& tx, const store::Device& d, const PollReport& r
             return w;
         }
         w.release = tx.release_by_id(claim->rollout.release_id);
-        w.may_start = claim->may_start;
         w.claim = std::move(claim);
         return w;
     }
@@ -145,6 +143,19 @@ void apply_boot_state(store::Tx& tx, store::Device& d, const PollReport& r, int6
     }
 }
 
+// What the device is installing is no longer wanted: stop it at this poll. Past pending_reboot
+// there is nothing left to stop; the boot outcome decides.
+void stop_if_under_way(store::Tx& tx, store::Device& d, int64_t now, PollDecision& out) {
+    if (d.target_release_id && in_progress(d.state) && d.state != st::kTrial &&
+        d.state != st::kPendingReboot) {
+        d.state = st::kAborted;
+        d.last_result = "aborted";
+        d.last_reason = proto::kReasonAbortedByServer;
+        record(tx, d, "aborted", now, d.target_release_id, proto::kReasonAbortedByServer);
+        out.action = PollAction::abort;
+    }
+}
+
 PollDecision decide(store::Tx& tx, store::Device& d, const PollReport& r, int64_t now) {
     PollDecision out;
     if (r.boot_state == proto::kBootTrial) {
@@ -153,22 +164,17 @@ PollDecision decide(store::Tx& tx, store::Device& d, const PollReport& r, int64_
         return out;
     }
     Wanted wanted = wanted_release(tx, d, r, now);
-    if (wanted.hold)
+    if (wanted.hold) {
+        // The rollout that has the device says "not now": whatever else it is downloading (the
+        // release of an aborted rollout, an older assignment) is not wanted any more.
+        stop_if_under_way(tx, d, now, out);
         return out;
+    }
     std::optional<store::Release>& want = wanted.release;
     bool offerable = want && want->hw_id == d.hw_id && want->version_key != r.version.key() &&
                      want->security_counter >= r.security_counter;  // never a lower counter
     if (!offerable) {
-        // What the device is installing is no longer wanted: stop it at this poll. Past
-        // pending_reboot there is nothing left to stop; the boot outcome decides.
-        if (d.target_release_id && in_progress(d.state) && d.state != st::kTrial &&
-            d.state != st::kPendingReboot) {
-            d.state = st::kAborted;
-            d.last_result = "aborted";
-            d.last_reason = proto::kReasonAbortedByServer;
-            record(tx, d, "aborted", now, d.target_release_id, proto::kReasonAbortedByServer);
-            out.action = PollAction::abort;
-        }
+        stop_if_under_way(tx, d, now, out);
         return out;
     }
     bool same_target = d.target_release_id && *d.target_release_id == want->id;
@@ -177,9 +183,7 @@ PollDecision decide(store::Tx& tx, store::Device& d, const PollReport& r, int64_
         return out;
     }
     if (!same_target || !in_progress(d.state)) {
-        // A new attempt; a rollout may hold it back (wave not open, paused, download cap).
-        if (!wanted.may_start)
-            return out;
+        // A new attempt (a rollout that holds the device back answered above, with hold).
         std::optional<int64_t> rollout_id;
         if (wanted.claim)
             rollout_id = wanted.claim->rollout.id;

@@ -11,15 +11,15 @@
 namespace ferry::password {
 namespace {
 
-constexpr int kLogN = 15;
+constexpr int kLogN = 17;
 constexpr int kR = 8;
 constexpr int kP = 1;
 constexpr size_t kSaltBytes = 16;
 constexpr size_t kKeyBytes = 32;
-constexpr uint64_t kMaxMem = 64ull << 20;  // above 128 * r * N = 32 MiB, and a cap on stored N
+constexpr uint64_t kMaxMem = 256ull << 20;  // above 128 * r * N = 128 MiB; caps a stored N too
 
 bool derive(std::string_view password, const Bytes& salt, int log_n, int r, int p, Bytes& key) {
-    if (log_n < 10 || log_n > 20 || r < 1 || r > 32 || p < 1 || p > 16)
+    if (log_n < 10 || log_n > 18 || r < 1 || r > 16 || p < 1 || p > 4)
         return false;
     return EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(),
                           uint64_t{1} << log_n, static_cast<uint64_t>(r), static_cast<uint64_t>(p),

@@ -1,6 +1,7 @@
 // Password hashing with scrypt (OpenSSL EVP_PBE_scrypt). Passwords, unlike API tokens, are
-// guessable, so each check must cost real time and memory: N = 2^15, r = 8, p = 1 takes 32 MiB
-// and some 50-100 ms here. The parameters travel with the hash, so they can grow later.
+// guessable, so each check must cost real time and memory: N = 2^17, r = 8, p = 1 (OWASP's
+// minimum) takes 128 MiB and some 400 ms here. The parameters travel with the hash, so they can
+// grow later; the log-in lets one check run at a time (account_routes.cpp).
 #pragma once
 
 #include <string>
@@ -8,7 +9,7 @@
 
 namespace ferry::password {
 
-// "scrypt$15$8$1$<salt>$<key>" (salt 16 random bytes, key 32 bytes, both base64url).
+// "scrypt$17$8$1$<salt>$<key>" (salt 16 random bytes, key 32 bytes, both base64url).
 std::string hash(std::string_view password);
 // False for a wrong password and for anything that is not a hash this code wrote.
 bool verify(std::string_view password, std::string_view encoded);

@@ -72,6 +72,8 @@ int cmd_user_delete(const Args& args) {
     return 0;
 }
 
+// With an admin token: sets another user's password (a user changes its own in the dashboard,
+// which asks for the current one).
 int cmd_user_password(const Args& args) {
     args.only({"password-file"});
     std::string name = args.positional_at(0, "user NAME");

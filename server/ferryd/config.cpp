@@ -64,6 +64,7 @@ void set(Config& c, const std::string& source, const std::string& key, const std
     else if (key == "initial_token_file") c.initial_token_file = value;
     else if (key == "initial_password_file") c.initial_password_file = value;
     else if (key == "web_root") c.web_root = value;
+    else if (key == "cookie_secure") c.cookie_secure = to_u32(source, key, value, 0, 1) == 1;
     else throw ConfigError(source + ": unknown setting '" + key + "'");
 }
 
@@ -72,7 +73,7 @@ const char* kKeys[] = {"listen",         "tls_listen",    "tls_cert",       "tls
                        "poll_jitter",    "capability_ttl", "chunk_size",    "flush_interval",
                        "threads",        "header_limit",  "idle_timeout",   "shutdown_grace",
                        "log_level",      "initial_token_file", "price_per_mb",
-                       "initial_password_file", "web_root"};
+                       "initial_password_file", "web_root", "cookie_secure"};
 
 void load_file(Config& c, const std::string& path) {
     std::ifstream in(path);
@@ -129,7 +130,8 @@ std::string usage() {
            "  initial_token_file PATH  also write the first admin token here (mode 0600)\n"
            "  initial_password_file PATH  also write the first dashboard password here (0600)\n"
            "  price_per_mb      X    cost of a megabyte of device data, shown with rollouts\n"
-           "  web_root          DIR  the built dashboard (default: this build's web/dist)\n";
+           "  web_root          DIR  the built dashboard (default: this build's web/dist)\n"
+           "  cookie_secure     0|1  Secure session cookies on plain HTTP too (behind a TLS proxy)\n";
 }
 
 Config load_config(int argc, char** argv) {

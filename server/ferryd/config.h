@@ -25,6 +25,7 @@ struct Config {
     uint32_t poll_interval_s = 3600;
     double price_per_mb = 0.0;
     std::string web_root;  // empty: the build tree's web/dist when it exists
+    bool cookie_secure = false;
     uint32_t poll_jitter_s = 300;
     uint32_t capability_ttl_s = 7200;
     uint32_t chunk_size = 8192;

@@ -120,6 +120,7 @@ int run(const ferryd::Config& cfg) {
     }
     app_cfg.price_per_mb = cfg.price_per_mb;
     app_cfg.web_root = cfg.web_root;
+    app_cfg.cookie_secure = cfg.cookie_secure;
     if (app_cfg.web_root.empty() && fs::is_directory(FERRY_BUILD_WEB_ROOT))
         app_cfg.web_root = FERRY_BUILD_WEB_ROOT;
     if (app_cfg.web_root.empty())

@@ -1,6 +1,7 @@
 #include "rollout/rollout_engine.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "common/version.h"
 #include "ferry/proto/device_api.h"
@@ -66,12 +67,14 @@ std::optional<std::string> member_state_of(const store::Device& d) {
 struct Tally {
     struct Wave {
         int64_t total = 0;
+        int64_t counted = 0;     // total less the members that left or fell silent unoffered
         int64_t confirmed = 0;
+        int64_t unfinished = 0;  // pending, downloading or installed
     };
     std::vector<Wave> waves;
-    int64_t failures = 0;
+    int64_t failures = 0;    // rolled back, failed, and timed out after an offer
     int64_t started = 0;     // offered the release (members already on it at joining are not)
-    int64_t unfinished = 0;  // pending, downloading or installed
+    int64_t unfinished = 0;
 };
 
 Tally tally(store::Tx& tx, const store::Rollout& r) {
@@ -82,23 +85,58 @@ Tally tally(store::Tx& tx, const store::Rollout& r) {
             continue;
         Tally::Wave& w = t.waves[c.wave];
         w.total += c.count;
+        // A member whose update was stopped (abort, a pin, a newer rollout), or whose device
+        // never came for its offer, cannot confirm: it does not hold its wave back.
+        int64_t gone = c.state == ms::kAborted ? c.count
+                       : c.state == ms::kTimedOut ? c.count - c.offered
+                                                  : 0;
+        w.counted += c.count - gone;
         if (c.state == ms::kConfirmed)
             w.confirmed += c.count;
-        if (is_failure(c.state))
+        if (c.state == ms::kRolledBack || c.state == ms::kFailed)
             t.failures += c.count;
+        if (c.state == ms::kTimedOut)
+            t.failures += c.offered;
         if (c.state != ms::kPending && c.state != ms::kAborted)
             t.started += c.offered;
-        if (!is_final(c.state))
+        if (!is_final(c.state)) {
+            w.unfinished += c.count;
             t.unfinished += c.count;
+        }
     }
     return t;
 }
 
+bool wave_succeeded(const store::Rollout& r, const Tally::Wave& w) {
+    return w.confirmed * 100 >= static_cast<int64_t>(r.success_percent) * w.counted;
+}
+
+// Whether the wave can still reach its success share with the members not yet finished.
+bool wave_reachable(const store::Rollout& r, const Tally::Wave& w) {
+    return (w.confirmed + w.unfinished) * 100 >= static_cast<int64_t>(r.success_percent) * w.counted;
+}
+
+void open_next_wave(store::Tx& tx, store::Rollout& r, const Tally& t, const std::string& actor,
+                    const std::string& why, int64_t now) {
+    ++r.current_wave;
+    tx.open_wave(r.id, r.current_wave, now);
+    audit(tx, r, actor, "rollout.wave_opened",
+          "wave " + std::to_string(r.current_wave + 1) + " of " + std::to_string(r.waves.size()) +
+              ": " + std::to_string(t.waves[r.current_wave].total) + " device(s)" + why,
+          now);
+}
+
 // Thresholds, the next wave, completion: run after anything that changed a member.
 void evaluate(store::Tx& tx, store::Rollout& r, int64_t now) {
+    Tally t = tally(tx, r);
+    if (r.failures_seen > t.failures) {
+        // Forgiven failures that later came good (a timed-out device that confirmed) must not
+        // hide new ones.
+        r.failures_seen = static_cast<uint32_t>(t.failures);
+        tx.update_rollout(r);
+    }
     if (r.state != rs::kRunning)
         return;
-    Tally t = tally(tx, r);
     int64_t fresh = t.failures - static_cast<int64_t>(r.failures_seen);
     bool by_count = r.failure_count > 0 && fresh >= r.failure_count;
     bool by_percent = r.failure_percent > 0 && t.started > 0 && fresh > 0 &&
@@ -114,22 +152,28 @@ void evaluate(store::Tx& tx, store::Rollout& r, int64_t now) {
     }
     const int last = static_cast<int>(r.waves.size()) - 1;
     bool advanced = false;
-    while (r.current_wave < last) {
-        const Tally::Wave& w = t.waves[r.current_wave];
-        if (w.confirmed * 100 < static_cast<int64_t>(r.success_percent) * w.total)
-            break;
-        ++r.current_wave;
+    while (r.current_wave < last && wave_succeeded(r, t.waves[r.current_wave])) {
+        open_next_wave(tx, r, t, kEngineActor, "", now);
         advanced = true;
-        audit(tx, r, kEngineActor, "rollout.wave_opened",
-              "wave " + std::to_string(r.current_wave + 1) + " of " + std::to_string(last + 1) +
-                  ": " + std::to_string(t.waves[r.current_wave].total) + " device(s)",
-              now);
     }
     if (advanced) {
         r.updated_at = now;
         tx.update_rollout(r);
     }
-    if (r.current_wave == last && t.unfinished == 0) {
+    if (r.current_wave < last) {
+        // Failures below the pause limit can still leave a wave short of its success share
+        // for good: say so instead of waiting for ever. A resume opens the next wave.
+        const Tally::Wave& w = t.waves[r.current_wave];
+        if (!wave_reachable(r, w)) {
+            set_state(tx, r, rs::kPaused, "wave_stalled", kEngineActor, "paused",
+                      "wave " + std::to_string(r.current_wave + 1) + " can no longer reach " +
+                          std::to_string(r.success_percent) + " % confirmed (" +
+                          std::to_string(w.confirmed) + " of " + std::to_string(w.counted) + ")",
+                      now);
+        }
+        return;
+    }
+    if (t.unfinished == 0) {
         set_state(tx, r, rs::kCompleted, "", kEngineActor, "completed",
                   std::to_string(t.waves.empty() ? 0 : t.waves.back().confirmed) +
                       " confirmed in the last wave, " + std::to_string(t.failures) + " failure(s)",
@@ -138,9 +182,19 @@ void evaluate(store::Tx& tx, store::Rollout& r, int64_t now) {
 }
 
 void start(store::Tx& tx, store::Rollout& r, int64_t now) {
+    tx.open_wave(r.id, r.current_wave, now);
     set_state(tx, r, rs::kRunning, "", kEngineActor, "started",
               r.start_at ? "start time reached" : "", now);
     evaluate(tx, r, now);
+}
+
+// A newer rollout or a pin has these devices now: their pending places in older rollouts
+// end (aborted), and those rollouts are looked at again, since their waves may be done.
+void reevaluate(store::Tx& tx, const std::vector<int64_t>& rollout_ids, int64_t now) {
+    for (int64_t id : rollout_ids) {
+        if (auto r = tx.rollout_by_id(id))
+            evaluate(tx, *r, now);
+    }
 }
 
 bool start_due(const store::Rollout& r, int64_t now) {
@@ -249,6 +303,7 @@ int64_t create_rollout(store::Tx& tx, store::Rollout spec, const std::string& ac
     spec.updated_at = now;
     spec.id = tx.insert_rollout(spec);
     take_in_fleet(tx, spec, now);
+    reevaluate(tx, tx.supersede_pending_for(spec.id, now), now);
     audit(tx, spec, actor, "rollout.created",
           "release " + spec.release_version + ", " + std::to_string(spec.waves.size()) + " wave(s)",
           now);
@@ -278,10 +333,18 @@ store::Rollout apply_command(store::Tx& tx, int64_t id, Command command, const s
             if (r.state != rs::kPaused)
                 refuse();
             // The failures that paused it are answered by this resume; only new ones count.
-            r.failures_seen = static_cast<uint32_t>(tally(tx, r).failures);
+            Tally t = tally(tx, r);
+            r.failures_seen = static_cast<uint32_t>(t.failures);
             bool later = r.start_at && *r.start_at > now;
             set_state(tx, r, later ? rs::kScheduled : rs::kRunning, "", actor, "resumed",
                       std::to_string(r.failures_seen) + " failure(s) so far", now);
+            if (!later && r.current_wave + 1 < static_cast<int>(r.waves.size()) &&
+                !wave_reachable(r, t.waves[r.current_wave])) {
+                // The operator has seen the wave fall short (by failures, timeouts or a stall)
+                // and goes on regardless: the next wave opens.
+                open_next_wave(tx, r, t, actor, ", opened by the resume", now);
+                tx.update_rollout(r);
+            }
             evaluate(tx, r, now);
             break;
         }
@@ -330,8 +393,12 @@ std::optional<Claim> claim_device(store::Tx& tx, const store::Device& d, uint64_
             with_tags->version = d.version;
             if (!target_selects(r.target, *with_tags) || !may_take(r, *with_tags))
                 continue;
-            member = new_member(r, *with_tags, static_cast<int>(r.waves.size()) - 1, now);
+            const int last = static_cast<int>(r.waves.size()) - 1;
+            member = new_member(r, *with_tags, last, now);
+            if (r.state != rs::kScheduled && r.current_wave == last)
+                member->waiting_since = now;  // its wave is open already
             tx.insert_member(*member);
+            reevaluate(tx, tx.supersede_pending(d.id, r.id, r.id, now), now);
             if (member->state == ms::kConfirmed)
                 evaluate(tx, r, now);
         }
@@ -343,8 +410,10 @@ std::optional<Claim> claim_device(store::Tx& tx, const store::Device& d, uint64_
         // A member still downloading may be offered again (its link dropped): it holds its
         // place under the cap already.
         bool downloading = member->state == ms::kDownloading;
-        bool startable =
-            downloading || member->state == ms::kPending || member->state == ms::kAborted;
+        // A device that fell silent before its offer and comes back may still take it.
+        bool silent_returned = member->state == ms::kTimedOut && !member->offered_at;
+        bool startable = downloading || silent_returned || member->state == ms::kPending ||
+                         member->state == ms::kAborted;
         bool forward = running_key < r.release_version_key;
         bool under_cap = r.max_downloads == 0 || downloading ||
                          tx.count_members(r.id, ms::kDownloading) < r.max_downloads;
@@ -378,6 +447,10 @@ void leave(store::Tx& tx, int64_t rollout_id, int64_t device_id, int64_t now) {
         evaluate(tx, *r, now);
 }
 
+void device_pinned(store::Tx& tx, int64_t device_id, int64_t now) {
+    reevaluate(tx, tx.supersede_pending(device_id, 0, INT64_MAX, now), now);
+}
+
 void sync_member(store::Tx& tx, const store::Device& d, int64_t now) {
     if (!d.target_rollout_id)
         return;
@@ -404,8 +477,8 @@ void sweep(store::Tx& tx, int64_t now) {
             start(tx, r, now);
             continue;
         }
-        bool changed = false;
         for (store::RolloutMember& m : tx.overdue_members(r.id, now - r.device_deadline)) {
+            bool offered = m.offered_at.has_value();
             m.state = ms::kTimedOut;
             m.finished_at = now;
             tx.update_member(m);
@@ -414,13 +487,14 @@ void sweep(store::Tx& tx, int64_t now) {
             e.at = now;
             e.kind = "timed_out";
             e.release_id = r.release_id;
-            e.detail = "not confirmed within " + std::to_string(r.device_deadline) +
-                       " s of the offer (rollout " + std::to_string(r.id) + ")";
+            e.detail = (offered ? "not confirmed within " : "silent for ") +
+                       std::to_string(r.device_deadline) +
+                       (offered ? " s of the offer (rollout " : " s since its wave opened (rollout ") +
+                       std::to_string(r.id) + ")";
             tx.insert_event(e);
-            changed = true;
         }
-        if (changed)
-            evaluate(tx, r, now);
+        // Every time, not only after a change here: members also go with deleted devices.
+        evaluate(tx, r, now);
     }
 }
 

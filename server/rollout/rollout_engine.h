@@ -4,12 +4,16 @@
 //   - a rollout hands one release to the devices its target selects, wave by wave; a wave opens
 //     when the share of the previous wave confirmed on the new slot reaches success_percent;
 //   - failures (rolled back, failed verification or install, not confirmed within the device
-//     deadline) pause the rollout by themselves once they reach failure_count or
+//     deadline of its offer) pause the rollout by themselves once they reach failure_count or
 //     failure_percent of the devices started; a resume forgives the failures seen so far;
+//   - a member whose device stays silent for the deadline after its wave opened times out too,
+//     not as a failure, and no longer holds its wave back; neither do members whose update was
+//     stopped; a wave that can no longer reach success_percent pauses the rollout
+//     (wave_stalled); a resume of a rollout whose wave cannot succeed any more opens the next;
 //   - a device that matches after the start joins the last wave;
-//   - a device selected by several rollouts follows the newest one that is not aborted; a pin on
-//     the device overrides every rollout; rollouts only move a device forward (a downgrade is a
-//     pin);
+//   - a device selected by several rollouts follows the newest one that is not aborted (its
+//     pending places in older ones end); a pin on the device overrides every rollout; rollouts
+//     only move a device forward (a downgrade is a pin);
 //   - pause stops new offers (downloads under way finish); abort also stops the downloads under
 //     way at the devices' next poll; devices already rebooting into the release finish;
 //   - every change of a rollout's state is written to the audit log.
@@ -66,6 +70,10 @@ void note_offer(store::Tx& tx, Claim& claim, int64_t now);
 // The device's update from this rollout is replaced by another target (a pin, a newer
 // rollout): its member row, if under way, becomes aborted instead of waiting for a deadline.
 void leave(store::Tx& tx, int64_t rollout_id, int64_t device_id, int64_t now);
+
+// A pin now decides for the device: its pending places in rollouts end (aborted), so that they
+// do not hold a wave back. After an unpin the device can be offered again.
+void device_pinned(store::Tx& tx, int64_t device_id, int64_t now);
 
 // After a poll changed the device's update state: the member row follows it, and the rollout
 // is evaluated (thresholds, next wave, completion) when the member's state changed.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/crypto.h"
+#include "common/version.h"
 
 namespace ferry::rollout {
 
@@ -53,8 +54,17 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
 bool target_selects(const store::RolloutTarget& target, const store::Device& device) {
     if (!target.devices.empty() && !contains(target.devices, device.name))
         return false;
-    if (!target.versions.empty() && !contains(target.versions, device.version))
-        return false;
+    if (!target.versions.empty()) {
+        // By version, not by text: "2.0.0" and "2.0.0+0" are one version.
+        auto running = parse_version(device.version);
+        bool any = running && std::any_of(target.versions.begin(), target.versions.end(),
+                                          [&](const std::string& v) {
+                                              auto want = parse_version(v);
+                                              return want && want->key() == running->key();
+                                          });
+        if (!any)
+            return false;
+    }
     if (!target.tags.empty()) {
         bool any = std::any_of(device.tags.begin(), device.tags.end(),
                                [&](const std::string& t) { return contains(target.tags, t); });

@@ -113,8 +113,11 @@ class SqliteTx final : public Tx {
                                             const MemberFilter& filter) override;
     std::vector<MemberCount> member_counts(int64_t rollout_id) override;
     int64_t count_members(int64_t rollout_id, const std::string& state) override;
-    std::vector<RolloutMember> overdue_members(int64_t rollout_id,
-                                               int64_t offered_before) override;
+    std::vector<RolloutMember> overdue_members(int64_t rollout_id, int64_t cutoff) override;
+    void open_wave(int64_t rollout_id, int wave, int64_t now) override;
+    std::vector<int64_t> supersede_pending(int64_t device_id, int64_t keep, int64_t below,
+                                           int64_t now) override;
+    std::vector<int64_t> supersede_pending_for(int64_t newer, int64_t now) override;
     void add_member_bytes(int64_t device_id, int64_t release_id, uint64_t bytes) override;
     int64_t insert_audit(const AuditEntry& entry) override;
     std::vector<AuditEntry> list_audit(std::optional<int64_t> rollout_id, int64_t limit) override;

@@ -2,9 +2,11 @@
 // small JSON texts: they are read whole and never queried by their parts.
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "ferry/proto/device_api.h"
 #include "store/sqlite_columns.h"
 #include "store/sqlite_tx.h"
 
@@ -69,7 +71,7 @@ constexpr const char* kRolloutFrom = " FROM rollouts r JOIN releases rel ON rel.
 
 constexpr const char* kMemberColumns =
     "m.rollout_id, m.device_id, d.name, m.wave, m.rank, m.state, m.joined_at, m.offered_at, "
-    "m.finished_at, m.reason, m.bytes_served";
+    "m.finished_at, m.reason, m.bytes_served, m.waiting_since";
 constexpr const char* kMemberFrom = " FROM rollout_members m JOIN devices d ON d.id = m.device_id";
 
 }  // namespace
@@ -225,6 +227,7 @@ std::vector<RolloutMember> SqliteTx::query_members(SQLite::Statement& q) {
         m.finished_at = col_opt(q.getColumn(8));
         m.reason = q.getColumn(9).getInt();
         m.bytes_served = static_cast<uint64_t>(q.getColumn(10).getInt64());
+        m.waiting_since = col_opt(q.getColumn(11));
         out.push_back(std::move(m));
     }
     return out;
@@ -233,7 +236,7 @@ std::vector<RolloutMember> SqliteTx::query_members(SQLite::Statement& q) {
 void SqliteTx::insert_member(const RolloutMember& m) {
     SQLite::Statement& q = prepare(
         "INSERT INTO rollout_members (rollout_id, device_id, wave, rank, state, joined_at, "
-        "offered_at, finished_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "offered_at, finished_at, reason, waiting_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, static_cast<int64_t>(m.rollout_id));
     q.bind(2, static_cast<int64_t>(m.device_id));
     q.bind(3, m.wave);
@@ -243,6 +246,7 @@ void SqliteTx::insert_member(const RolloutMember& m) {
     bind_opt(q, 7, m.offered_at);
     bind_opt(q, 8, m.finished_at);
     q.bind(9, m.reason);
+    bind_opt(q, 10, m.waiting_since);
     q.exec();
 }
 
@@ -250,8 +254,8 @@ void SqliteTx::insert_member(const RolloutMember& m) {
 std::optional<RolloutMember> SqliteTx::member(int64_t rollout_id, int64_t device_id) {
     static const std::string sql =
         "SELECT m.rollout_id, m.device_id, '', m.wave, m.rank, m.state, m.joined_at, "
-        "m.offered_at, m.finished_at, m.reason, m.bytes_served FROM rollout_members m "
-        "WHERE m.rollout_id = ? AND m.device_id = ?";
+        "m.offered_at, m.finished_at, m.reason, m.bytes_served, m.waiting_since "
+        "FROM rollout_members m WHERE m.rollout_id = ? AND m.device_id = ?";
     SQLite::Statement& q = prepare(sql);
     q.bind(1, static_cast<int64_t>(rollout_id));
     q.bind(2, static_cast<int64_t>(device_id));
@@ -317,14 +321,64 @@ int64_t SqliteTx::count_members(int64_t rollout_id, const std::string& state) {
     return q.getColumn(0).getInt64();
 }
 
-std::vector<RolloutMember> SqliteTx::overdue_members(int64_t rollout_id, int64_t offered_before) {
-    static const std::string sql = std::string("SELECT ") + kMemberColumns + kMemberFrom +
-                                   " WHERE m.rollout_id = ? AND m.state IN "
-                                   "('downloading', 'installed') AND m.offered_at < ?";
+std::vector<RolloutMember> SqliteTx::overdue_members(int64_t rollout_id, int64_t cutoff) {
+    static const std::string sql =
+        std::string("SELECT ") + kMemberColumns + kMemberFrom +
+        " WHERE m.rollout_id = :r AND ((m.state IN ('downloading', 'installed') AND "
+        "m.offered_at < :cutoff) OR (m.state = 'pending' AND m.waiting_since < :cutoff AND "
+        "(d.last_seen IS NULL OR d.last_seen < :cutoff)))";
     SQLite::Statement& q = prepare(sql);
-    q.bind(1, static_cast<int64_t>(rollout_id));
-    q.bind(2, static_cast<int64_t>(offered_before));
+    q.bind(":r", static_cast<int64_t>(rollout_id));
+    q.bind(":cutoff", static_cast<int64_t>(cutoff));
     return query_members(q);
+}
+
+void SqliteTx::open_wave(int64_t rollout_id, int wave, int64_t now) {
+    SQLite::Statement& q = prepare(
+        "UPDATE rollout_members SET waiting_since = ? "
+        "WHERE rollout_id = ? AND wave = ? AND waiting_since IS NULL");
+    q.bind(1, static_cast<int64_t>(now));
+    q.bind(2, static_cast<int64_t>(rollout_id));
+    q.bind(3, wave);
+    q.exec();
+}
+
+namespace {
+std::vector<int64_t> changed_rollouts(SQLite::Statement& q) {
+    std::vector<int64_t> out;
+    while (q.executeStep()) {
+        int64_t id = q.getColumn(0).getInt64();
+        if (std::find(out.begin(), out.end(), id) == out.end())
+            out.push_back(id);
+    }
+    return out;
+}
+}  // namespace
+
+std::vector<int64_t> SqliteTx::supersede_pending(int64_t device_id, int64_t keep, int64_t below,
+                                                 int64_t now) {
+    SQLite::Statement& q = prepare(
+        "UPDATE rollout_members SET state = 'aborted', finished_at = ?, reason = ? "
+        "WHERE device_id = ? AND rollout_id != ? AND rollout_id < ? AND state = 'pending' "
+        "RETURNING rollout_id");
+    q.bind(1, static_cast<int64_t>(now));
+    q.bind(2, static_cast<int>(proto::kReasonAbortedByServer));
+    q.bind(3, static_cast<int64_t>(device_id));
+    q.bind(4, static_cast<int64_t>(keep));
+    q.bind(5, static_cast<int64_t>(below));
+    return changed_rollouts(q);
+}
+
+std::vector<int64_t> SqliteTx::supersede_pending_for(int64_t newer, int64_t now) {
+    SQLite::Statement& q = prepare(
+        "UPDATE rollout_members SET state = 'aborted', finished_at = ?, reason = ? "
+        "WHERE rollout_id < ? AND state = 'pending' AND device_id IN "
+        "(SELECT device_id FROM rollout_members WHERE rollout_id = ?) RETURNING rollout_id");
+    q.bind(1, static_cast<int64_t>(now));
+    q.bind(2, static_cast<int>(proto::kReasonAbortedByServer));
+    q.bind(3, static_cast<int64_t>(newer));
+    q.bind(4, static_cast<int64_t>(newer));
+    return changed_rollouts(q);
 }
 
 void SqliteTx::add_member_bytes(int64_t device_id, int64_t release_id, uint64_t bytes) {

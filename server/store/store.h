@@ -128,9 +128,17 @@ class Tx {
                                                     const MemberFilter& filter) = 0;
     virtual std::vector<MemberCount> member_counts(int64_t rollout_id) = 0;
     virtual int64_t count_members(int64_t rollout_id, const std::string& state) = 0;
-    // Members downloading or installed that were offered before `offered_before`.
-    virtual std::vector<RolloutMember> overdue_members(int64_t rollout_id,
-                                                       int64_t offered_before) = 0;
+    // Members past the deadline at `cutoff`: downloading or installed and offered before it, or
+    // pending, waiting since before it, and their device not seen since before it either.
+    virtual std::vector<RolloutMember> overdue_members(int64_t rollout_id, int64_t cutoff) = 0;
+    // The members of one wave start waiting (their wave opened).
+    virtual void open_wave(int64_t rollout_id, int wave, int64_t now) = 0;
+    // Pending members of the device in rollouts other than `keep` with ids below `below` become
+    // aborted (a newer rollout or a pin has the device now). Returns the rollouts changed.
+    virtual std::vector<int64_t> supersede_pending(int64_t device_id, int64_t keep, int64_t below,
+                                                   int64_t now) = 0;
+    // The same for every device that is a member of rollout `newer`, in older rollouts.
+    virtual std::vector<int64_t> supersede_pending_for(int64_t newer, int64_t now) = 0;
     // Bytes of `release` served to a device count for the rollout its current target came from.
     virtual void add_member_bytes(int64_t device_id, int64_t release_id, uint64_t bytes) = 0;
 

@@ -144,7 +144,9 @@ inline constexpr const char* kInstalled = "installed";      // verified, rebooti
 inline constexpr const char* kConfirmed = "confirmed";      // checked in from the new slot
 inline constexpr const char* kRolledBack = "rolled_back";
 inline constexpr const char* kFailed = "failed";
-inline constexpr const char* kTimedOut = "timed_out";  // not confirmed within the deadline
+// Not confirmed within the deadline of its offer (a failure), or, never offered, its device
+// silent for the deadline since its wave opened (not the release's failure).
+inline constexpr const char* kTimedOut = "timed_out";
 inline constexpr const char* kAborted = "aborted";     // stopped by an abort of the rollout
 }  // namespace member_state
 
@@ -192,6 +194,7 @@ struct RolloutMember {
     int64_t rank = 0;
     std::string state = member_state::kPending;
     int64_t joined_at = 0;
+    std::optional<int64_t> waiting_since;  // when its wave opened (or it joined an open one)
     std::optional<int64_t> offered_at;
     std::optional<int64_t> finished_at;
     int reason = 0;

@@ -195,8 +195,9 @@ TEST_CASE("a wave opens only when the previous one is confirmed on the new slot"
 
 TEST_CASE("rollbacks and failed verifications pause the rollout by themselves", "[rollout]") {
     Fleet fl(10);
-    auto r = fl.create(
-        {{"waves", json::array({{{"count", 4}}})}, {"failure_threshold", {{"count", 2}}}});
+    auto r = fl.create({{"waves", json::array({{{"count", 4}}})},
+                        {"success_percent", 50},
+                        {"failure_threshold", {{"count", 2}}}});
     int64_t id = r["id"];
     auto wave0 = fl.members(id, "wave=0");
     auto offer = fl.dev(wave0[0]).poll();
@@ -245,12 +246,18 @@ TEST_CASE("a device silent past its deadline times out and counts as a failure",
     fl.f.clock += 2;
     fl.f.app->sweep_rollouts();
     auto after = fl.show(id);
-    CHECK(after["counts"]["timed_out"] == 1);
+    // The offered device is a failure; the two that never came for their offer time out as
+    // silent, which is not the release's failure.
+    CHECK(after["counts"]["timed_out"] == 3);
     CHECK(after["state"] == "paused");
+    auto audit = fl.f.json(fl.f.call("GET", "/api/v1/rollouts/" + std::to_string(id) + "/audit"));
+    CHECK(audit["entries"][0]["detail"].get<std::string>().rfind("1 failure(s) of 1", 0) == 0);
     auto events = fl.f.json(fl.f.call("GET", "/api/v1/devices/" + all[0] + "/events"))["events"];
     CHECK(events[0]["kind"] == "timed_out");
+    auto silent = fl.f.json(fl.f.call("GET", "/api/v1/devices/" + all[1] + "/events"))["events"];
+    CHECK(silent[0]["detail"].get<std::string>().rfind("silent for 600 s", 0) == 0);
     fl.f.app->sweep_rollouts();  // idempotent
-    CHECK(fl.show(id)["counts"]["timed_out"] == 1);
+    CHECK(fl.show(id)["counts"]["timed_out"] == 3);
 }
 
 TEST_CASE("abort tells a device mid-download to stop at its next poll", "[rollout]") {
@@ -449,8 +456,9 @@ TEST_CASE("devices already on the release count as confirmed, not as started", "
 
 TEST_CASE("the member counts the triggers keep equal a count of the members", "[rollout]") {
     Fleet fl(12);
-    int64_t a = fl.create(
-        {{"waves", json::array({{{"count", 3}}})}, {"failure_threshold", {{"count", 5}}}})["id"];
+    int64_t a = fl.create({{"waves", json::array({{{"count", 3}}})},
+                           {"success_percent", 30},
+                           {"failure_threshold", {{"count", 5}}}})["id"];
     auto wave0 = fl.members(a, "wave=0");
     auto offer = fl.dev(wave0[0]).poll();
     fl.dev(wave0[0]).roll_back(offer);
@@ -490,4 +498,124 @@ TEST_CASE("the member counts the triggers keep equal a count of the members", "[
         CHECK(counted == kept);
         CHECK(counted.size() >= 2);
     }
+}
+
+TEST_CASE("abort stops a download even when an older rollout still has the device",
+          "[rollout]") {
+    Fleet fl(1);
+    int64_t v21 = fl.f.upload(make_bundle(fl.f.release_key, "2.1.0", 1, proto::kHwF401xE));
+    int64_t older = fl.create({})["id"];
+    Dev& d = *fl.devs[0];
+    REQUIRE(d.update_if_offered());  // 2.0.0 from the older rollout, which completes
+    REQUIRE(fl.show(older)["state"] == "completed");
+    int64_t newer = fl.create({{"release_id", v21}})["id"];
+    REQUIRE(d.poll()["a"] == "offer");
+    d.poll(proto::kBootConfirmed, proto::kEventDownloading, v21);
+    CHECK(fl.command(newer, "abort") == 200);
+    CHECK(d.action() == "abort");  // the older rollout has nothing to give: stop
+    CHECK(fl.f.json(fl.f.call("GET", "/api/v1/devices/" + d.name))["state"] == "aborted");
+    CHECK(fl.show(newer)["counts"]["aborted"] == 1);
+    CHECK(d.action() == "idle");
+}
+
+TEST_CASE("a silent device does not hold its wave back: it times out unoffered, not as a failure",
+          "[rollout]") {
+    Fleet fl(4);
+    int64_t id = fl.create({{"waves", json::array({{{"count", 2}}})},
+                            {"success_percent", 100},
+                            {"device_deadline_s", 600},
+                            {"failure_threshold", {{"count", 1}}}})["id"];
+    auto wave0 = fl.members(id, "wave=0");
+    REQUIRE(fl.dev(wave0[0]).update_if_offered());
+    // wave0[1] never polls again. After the deadline it times out and wave 2 opens.
+    fl.f.clock += 601;
+    fl.f.app->sweep_rollouts();
+    auto r = fl.show(id);
+    CHECK(r["state"] == "running");  // a silent device is not a failure of the release
+    CHECK(r["current_wave"] == 1);
+    CHECK(r["waves"][0]["counts"]["timed_out"] == 1);
+    // The later waves run, and the silent device still gets the release when it returns.
+    for (auto& name : fl.members(id, "wave=1"))
+        CHECK(fl.dev(name).update_if_offered());
+    CHECK(fl.dev(wave0[1]).update_if_offered());
+    auto done = fl.show(id);
+    CHECK(done["counts"]["confirmed"] == 4);
+    CHECK(done["state"] == "completed");
+}
+
+TEST_CASE("a pin, a newer rollout or a deleted device does not hold a wave back", "[rollout]") {
+    Fleet fl(6);
+    int64_t v3 = fl.f.upload(make_bundle(fl.f.release_key, "3.0.0", 1, proto::kHwF401xE));
+    int64_t id = fl.create({{"waves", json::array({{{"count", 3}}})}, {"success_percent", 100}})["id"];
+    auto wave0 = fl.members(id, "wave=0");
+    REQUIRE(fl.dev(wave0[0]).update_if_offered());
+    // wave0[1] is pinned elsewhere: its place ends.
+    fl.f.call("PUT", "/api/v1/devices/" + wave0[1] + "/pin", json{{"release_id", v3}}.dump());
+    CHECK(fl.show(id)["waves"][0]["counts"]["aborted"] == 1);
+    CHECK(fl.show(id)["current_wave"] == 0);
+    // wave0[2] is deleted: the next sweep sees the wave done.
+    REQUIRE(fl.f.call("DELETE", "/api/v1/devices/" + wave0[2]).status == 204);
+    fl.f.app->sweep_rollouts();
+    CHECK(fl.show(id)["current_wave"] == 1);
+
+    // A newer rollout that takes a pending device ends its place in the older one.
+    auto wave1 = fl.members(id, "wave=1");
+    int64_t newer = fl.create({{"release_id", v3}, {"target", {{"devices", {wave1[0]}}}}})["id"];
+    CHECK(fl.show(id)["waves"][1]["counts"]["aborted"] == 1);
+    CHECK(fl.dev(wave1[0]).poll()["v"] == "3.0.0");
+    CHECK(fl.show(newer)["counts"]["downloading"] == 1);
+}
+
+TEST_CASE("a wave that can no longer succeed pauses the rollout; a resume opens the next",
+          "[rollout]") {
+    Fleet fl(8);
+    // 10 % failures allowed, 95 % success wanted: one rollback in a wave of four is neither.
+    int64_t id = fl.create({{"waves", json::array({{{"count", 4}}})},
+                            {"failure_threshold", {{"percent", 60}}}})["id"];
+    auto wave0 = fl.members(id, "wave=0");
+    REQUIRE(fl.dev(wave0[0]).update_if_offered());
+    auto offer = fl.dev(wave0[1]).poll();
+    fl.dev(wave0[1]).roll_back(offer);  // 1 failure of 2 started: under 60 %
+    auto r = fl.show(id);
+    CHECK(r["state"] == "paused");
+    CHECK(r["pause_reason"] == "wave_stalled");
+    CHECK(r["current_wave"] == 0);
+    CHECK(fl.command(id, "resume") == 200);
+    r = fl.show(id);
+    CHECK(r["state"] == "running");
+    CHECK(r["current_wave"] == 1);
+    auto audit = fl.f.json(fl.f.call("GET", "/api/v1/rollouts/" + std::to_string(id) + "/audit"));
+    CHECK(audit["entries"][0]["action"] == "rollout.wave_opened");
+    CHECK(audit["entries"][0]["actor"] == "token:initial-admin");
+}
+
+TEST_CASE("forgiven failures that later come good do not hide new failures", "[rollout]") {
+    Fleet fl(6);
+    int64_t id = fl.create({{"waves", json::array({{{"count", 2}}})},
+                            {"device_deadline_s", 600},
+                            {"success_percent", 10},
+                            {"failure_threshold", {{"count", 2}}}})["id"];
+    auto wave0 = fl.members(id, "wave=0");
+    std::map<std::string, std::map<std::string, std::string>> offers;
+    for (const auto& name : wave0)
+        offers[name] = fl.dev(name).poll();
+    fl.f.clock += 601;
+    fl.f.app->sweep_rollouts();
+    REQUIRE(fl.show(id)["state"] == "paused");  // two timeouts
+    REQUIRE(fl.command(id, "resume") == 200);
+    auto r = fl.show(id);
+    CHECK(r["failures_forgiven"] == 2);
+    CHECK(r["current_wave"] == 1);  // wave 1 cannot succeed now: the resume goes on to wave 2
+    for (const auto& name : wave0)
+        fl.dev(name).install(offers[name]);  // the timed-out devices confirm after all
+    CHECK(fl.show(id)["failures_forgiven"] == 0);
+    // Two new failures must pause it again (the limit is two), not four.
+    auto wave1 = fl.members(id, "wave=1");
+    auto o = fl.dev(wave1[0]).poll();
+    fl.dev(wave1[0]).roll_back(o);
+    CHECK(fl.show(id)["state"] == "running");
+    o = fl.dev(wave1[1]).poll();
+    fl.dev(wave1[1]).roll_back(o);
+    CHECK(fl.show(id)["state"] == "paused");
+    CHECK(fl.show(id)["pause_reason"] == "failure_threshold");
 }

@@ -34,6 +34,7 @@ Credential log_in(AppFixture& f, const std::string& name, int rank) {
     api::HttpRequest r;
     r.method = "POST";
     r.target = "/api/v1/session";
+    r.headers = {{"content-type", "application/json"}};
     r.body = json{{"name", name}, {"password", kPassword}}.dump();
     auto a = f.app->handle(r);
     REQUIRE(a.status == 200);
@@ -176,6 +177,7 @@ TEST_CASE("log-in sets an HttpOnly SameSite cookie; log-out and expiry end the s
     api::HttpRequest r;
     r.method = "POST";
     r.target = "/api/v1/session";
+    r.headers = {{"content-type", "application/json"}};
     r.body = json{{"name", "ann"}, {"password", "wrong password"}}.dump();
     auto bad = f.app->handle(r);
     CHECK(bad.status == 401);
@@ -227,7 +229,7 @@ TEST_CASE("passwords are hashed with scrypt and the user rules hold", "[auth]") 
     f.store->transact([&](store::Tx& tx) {
         auto u = tx.user_by_name("bo");
         REQUIRE(u);
-        CHECK(u->password_hash.rfind("scrypt$15$8$1$", 0) == 0);
+        CHECK(u->password_hash.rfind("scrypt$17$8$1$", 0) == 0);
         CHECK(u->password_hash.find(kPassword) == std::string::npos);
     });
     Credential bo = log_in(f, "bo", 0);
@@ -240,10 +242,13 @@ TEST_CASE("passwords are hashed with scrypt and the user rules hold", "[auth]") 
     api::HttpRequest r;
     r.method = "PUT";
     r.target = "/api/v1/users/cy/password";
-    r.body = json{{"password", "another long one"}}.dump();
+    r.body = json{{"password", "another long one"}, {"current_password", kPassword}}.dump();
     r.headers = {{"cookie", bo.cookie}, {"x-csrf-token", bo.csrf}};
     CHECK(f.app->handle(r).status == 403);
     r.target = "/api/v1/users/bo/password";
+    r.body = json{{"password", "another long one"}, {"current_password", "not it at all"}}.dump();
+    CHECK(f.app->handle(r).status == 403);  // a session alone cannot change the password
+    r.body = json{{"password", "another long one"}, {"current_password", kPassword}}.dump();
     CHECK(f.app->handle(r).status == 204);
     CHECK(call(f, "GET", "/api/v1/session", bo).status == 200);
     CHECK(call(f, "GET", "/api/v1/session", bo2).status == 401);
@@ -256,6 +261,7 @@ TEST_CASE("passwords are hashed with scrypt and the user rules hold", "[auth]") 
     api::HttpRequest login;
     login.method = "POST";
     login.target = "/api/v1/session";
+    login.headers = {{"content-type", "application/json"}};
     login.body = json{{"name", "admin"}, {"password", *pw}}.dump();
     CHECK(g.app->handle(login).status == 200);
     CHECK(g.call("DELETE", "/api/v1/users/admin").status == 409);
@@ -270,11 +276,13 @@ TEST_CASE("failed log-ins lock the name out for a while, whatever the password",
         api::HttpRequest r;
         r.method = "POST";
         r.target = "/api/v1/session";
+        r.headers = {{"content-type", "application/json"}};
+    r.headers = {{"content-type", "application/json"}};
         r.remote = "192.0.2.7:40000";
         r.body = json{{"name", "di"}, {"password", pw}}.dump();
         return f.app->handle(r);
     };
-    for (int i = 0; i < api::LoginThrottle::kFreeFailures; ++i)
+    for (int i = 0; i < api::LoginThrottle::kFreePerName; ++i)
         CHECK(attempt("guess number " + std::to_string(i)).status == 401);
     auto locked = attempt(kPassword);
     CHECK(locked.status == 429);
@@ -289,4 +297,41 @@ TEST_CASE("failed log-ins lock the name out for a while, whatever the password",
     CHECK(attempt(kPassword).status == 200);  // a success clears the count
     CHECK(attempt("wrong again").status == 401);
     CHECK(attempt(kPassword).status == 200);
+
+    // Someone elsewhere failing on the same name does not lock this address out.
+    for (int i = 0; i < api::LoginThrottle::kFreePerName + 2; ++i) {
+        api::HttpRequest r;
+        r.method = "POST";
+        r.target = "/api/v1/session";
+        r.remote = "198.51.100.9:1234";
+        r.headers = {{"content-type", "application/json"}};
+        r.body = json{{"name", "di"}, {"password", "attacker guess"}}.dump();
+        f.app->handle(r);
+    }
+    CHECK(attempt(kPassword).status == 200);
+}
+
+TEST_CASE("the log-in takes JSON only, so a cross-site form cannot log a victim in", "[auth]") {
+    AppFixture f;
+    REQUIRE(f.call("POST", "/api/v1/users",
+                   json{{"name", "fa"}, {"role", "viewer"}, {"password", kPassword}}.dump())
+                .status == 201);
+    api::HttpRequest r;
+    r.method = "POST";
+    r.target = "/api/v1/session";
+    r.body = json{{"name", "fa"}, {"password", kPassword}}.dump();
+    r.headers = {{"content-type", "text/plain"}};
+    CHECK(f.app->handle(r).status == 415);
+    r.headers = {{"content-type", "application/json; charset=utf-8"}};
+    CHECK(f.app->handle(r).status == 200);
+}
+
+TEST_CASE("the throttle's memory stays bounded under a flood of addresses", "[auth]") {
+    api::LoginThrottle t;
+    for (int i = 0; i < 120000; ++i)
+        t.begin("u" + std::to_string(i % 7), "10." + std::to_string(i / 65536) + "." +
+                                                 std::to_string(i / 256 % 256) + "." +
+                                                 std::to_string(i % 256) + ":1",
+                1000);
+    CHECK(t.entries() <= api::LoginThrottle::kMaxEntries);
 }

@@ -6,18 +6,22 @@ import { fill, h, table, time } from "./ui.js";
 export function usersView(session) {
   const me = session.user;
   const isAdmin = me.role === "admin";
+  const current = h("input", { type: "password", autocomplete: "current-password", testid: "own-current" });
   const own = h("input", { type: "password", autocomplete: "new-password", minlength: 10, testid: "own-password" });
   const ownStatus = h("p", { class: "muted", testid: "own-password-status" });
   const ownForm = h("form", { class: "inline panel", onsubmit: async (e) => {
     e.preventDefault();
     try {
-      await api("PUT", `/api/v1/users/${encodeURIComponent(me.name)}/password`, { password: own.value });
+      await api("PUT", `/api/v1/users/${encodeURIComponent(me.name)}/password`,
+        { password: own.value, current_password: current.value });
       own.value = "";
+      current.value = "";
       ownStatus.textContent = "Password changed; your other sessions ended.";
     } catch (err) {
       ownStatus.textContent = `Refused: ${err.message}`;
     }
-  } }, h("label", {}, `New password for ${me.name}`, own), h("button", { type: "submit" }, "Change"), ownStatus);
+  } }, h("label", {}, "Current password", current), h("label", {}, `New password for ${me.name}`, own),
+  h("button", { type: "submit" }, "Change"), ownStatus);
 
   const list = h("div", { testid: "users" });
   const name = h("input", { testid: "user-name", placeholder: "name" });
