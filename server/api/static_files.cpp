@@ -46,9 +46,10 @@ StaticFiles::StaticFiles(const std::string& dir) {
         throw std::runtime_error("cannot read the dashboard directory " + dir + ": " +
                                  ec.message());
     for (const fs::directory_entry& e : it) {
-        if (!e.is_regular_file())
-            continue;
         std::string name = e.path().filename().string();
+        // Regular files only (not what a symlink points to), and no hidden ones.
+        if (!e.is_regular_file() || e.is_symlink() || name.empty() || name[0] == '.')
+            continue;
         std::ifstream in(e.path(), std::ios::binary);
         std::ostringstream text;
         text << in.rdbuf();
