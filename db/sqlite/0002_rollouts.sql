@@ -13,7 +13,6 @@ CREATE TABLE rollouts (
     success_percent  INTEGER NOT NULL,            -- confirmed share of a wave that opens the next
     failure_count    INTEGER NOT NULL DEFAULT 0,  -- failures that pause it (0 = no such limit)
     failure_percent  INTEGER NOT NULL DEFAULT 0,  -- failed share of started devices that pauses it
-    failures_seen    INTEGER NOT NULL DEFAULT 0,  -- failures already answered by a resume
     device_deadline  INTEGER NOT NULL,            -- seconds from offer to confirmation
     max_downloads    INTEGER NOT NULL DEFAULT 0,  -- devices downloading at once (0 = no cap)
     start_at         INTEGER,
@@ -36,6 +35,7 @@ CREATE TABLE rollout_members (
     finished_at  INTEGER,
     reason       INTEGER NOT NULL DEFAULT 0,
     bytes_served INTEGER NOT NULL DEFAULT 0,
+    forgiven     INTEGER NOT NULL DEFAULT 0,  -- its failure was answered by a resume
     PRIMARY KEY (rollout_id, device_id)
 );
 CREATE INDEX rollout_members_by_device ON rollout_members (device_id);
@@ -65,32 +65,37 @@ CREATE TABLE rollout_member_counts (
     state      TEXT NOT NULL,
     members    INTEGER NOT NULL DEFAULT 0,
     offered    INTEGER NOT NULL DEFAULT 0,  -- of those, offered the release at some point
+    forgiven   INTEGER NOT NULL DEFAULT 0,  -- of those, with a failure a resume answered
     bytes      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (rollout_id, wave, state)
 );
 
 CREATE TRIGGER rollout_member_counted AFTER INSERT ON rollout_members BEGIN
-    INSERT INTO rollout_member_counts (rollout_id, wave, state, members, offered, bytes)
-    VALUES (new.rollout_id, new.wave, new.state, 1, new.offered_at IS NOT NULL, new.bytes_served)
+    INSERT INTO rollout_member_counts (rollout_id, wave, state, members, offered, forgiven, bytes)
+    VALUES (new.rollout_id, new.wave, new.state, 1, new.offered_at IS NOT NULL, new.forgiven,
+            new.bytes_served)
     ON CONFLICT (rollout_id, wave, state) DO UPDATE SET
-        members = members + 1, offered = offered + excluded.offered, bytes = bytes + excluded.bytes;
+        members = members + 1, offered = offered + excluded.offered,
+        forgiven = forgiven + excluded.forgiven, bytes = bytes + excluded.bytes;
 END;
 
 CREATE TRIGGER rollout_member_uncounted AFTER DELETE ON rollout_members BEGIN
     UPDATE rollout_member_counts SET
         members = members - 1, offered = offered - (old.offered_at IS NOT NULL),
-        bytes = bytes - old.bytes_served
+        forgiven = forgiven - old.forgiven, bytes = bytes - old.bytes_served
     WHERE rollout_id = old.rollout_id AND wave = old.wave AND state = old.state;
 END;
 
 CREATE TRIGGER rollout_member_recounted
-AFTER UPDATE OF state, offered_at, bytes_served, wave ON rollout_members BEGIN
+AFTER UPDATE OF state, offered_at, bytes_served, wave, forgiven ON rollout_members BEGIN
     UPDATE rollout_member_counts SET
         members = members - 1, offered = offered - (old.offered_at IS NOT NULL),
-        bytes = bytes - old.bytes_served
+        forgiven = forgiven - old.forgiven, bytes = bytes - old.bytes_served
     WHERE rollout_id = old.rollout_id AND wave = old.wave AND state = old.state;
-    INSERT INTO rollout_member_counts (rollout_id, wave, state, members, offered, bytes)
-    VALUES (new.rollout_id, new.wave, new.state, 1, new.offered_at IS NOT NULL, new.bytes_served)
+    INSERT INTO rollout_member_counts (rollout_id, wave, state, members, offered, forgiven, bytes)
+    VALUES (new.rollout_id, new.wave, new.state, 1, new.offered_at IS NOT NULL, new.forgiven,
+            new.bytes_served)
     ON CONFLICT (rollout_id, wave, state) DO UPDATE SET
-        members = members + 1, offered = offered + excluded.offered, bytes = bytes + excluded.bytes;
+        members = members + 1, offered = offered + excluded.offered,
+        forgiven = forgiven + excluded.forgiven, bytes = bytes + excluded.bytes;
 END;

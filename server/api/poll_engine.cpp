@@ -55,7 +55,9 @@ Wanted wanted_release(store::Tx& tx, const store::Device& d, const PollReport& r
         w.release = tx.release_by_id(*d.pinned_release_id);
         return w;
     }
-    if (auto claim = rollout::claim_device(tx, d, r.version.key(), now)) {
+    rollout::DeviceFacts facts{r.version.key(), r.security_counter,
+                               r.boot_state == proto::kBootTrial};
+    if (auto claim = rollout::claim_device(tx, d, facts, now)) {
         bool under_way = d.target_release_id == claim->rollout.release_id && in_progress(d.state);
         if (!claim->may_start && !under_way) {
             w.hold = true;
@@ -196,6 +198,13 @@ PollDecision decide(store::Tx& tx, store::Device& d, const PollReport& r, int64_
         record(tx, d, "offered", now, want->id);
         if (wanted.claim)
             rollout::note_offer(tx, *wanted.claim, now);
+    } else if (wanted.claim && d.target_rollout_id != wanted.claim->rollout.id) {
+        // Already fetching this release for another reason (an assignment, an older rollout):
+        // the rollout that has the device takes the update over and counts it.
+        if (d.target_rollout_id)
+            rollout::leave(tx, *d.target_rollout_id, d.id, now);
+        d.target_rollout_id = wanted.claim->rollout.id;
+        rollout::note_offer(tx, *wanted.claim, now);
     }
     out.action = PollAction::offer;
     out.target_slot = d.target_slot;

@@ -148,6 +148,11 @@ json rollout_json(const store::Rollout& r, const std::vector<store::MemberCount>
         bytes += c.bytes;
     }
     int64_t confirmed = totals[ms::kConfirmed].get<int64_t>();
+    int64_t forgiven = 0;  // failed members whose failure a resume answered
+    for (const store::MemberCount& c : counts) {
+        if (c.state == ms::kRolledBack || c.state == ms::kFailed || c.state == ms::kTimedOut)
+            forgiven += c.forgiven;
+    }
     double mb = static_cast<double>(bytes) / 1e6;
     json target = {
         {"tags", r.target.tags}, {"devices", r.target.devices}, {"versions", r.target.versions}};
@@ -163,7 +168,7 @@ json rollout_json(const store::Rollout& r, const std::vector<store::MemberCount>
             {"current_wave", r.current_wave},
             {"success_percent", r.success_percent},
             {"failure_threshold", {{"count", r.failure_count}, {"percent", r.failure_percent}}},
-            {"failures_forgiven", r.failures_seen},
+            {"failures_forgiven", forgiven},
             {"device_deadline_s", r.device_deadline},
             {"max_concurrent_downloads", r.max_downloads},
             {"start_at", opt(r.start_at)},

@@ -73,6 +73,7 @@ struct Tally {
     };
     std::vector<Wave> waves;
     int64_t failures = 0;    // rolled back, failed, and timed out after an offer
+    int64_t forgiven = 0;    // of those, answered by a resume
     int64_t started = 0;     // offered the release (members already on it at joining are not)
     int64_t unfinished = 0;
 };
@@ -97,6 +98,8 @@ Tally tally(store::Tx& tx, const store::Rollout& r) {
             t.failures += c.count;
         if (c.state == ms::kTimedOut)
             t.failures += c.offered;
+        if (is_failure(c.state))
+            t.forgiven += c.forgiven;  // only failed members are ever forgiven
         if (c.state != ms::kPending && c.state != ms::kAborted)
             t.started += c.offered;
         if (!is_final(c.state)) {
@@ -128,16 +131,12 @@ void open_next_wave(store::Tx& tx, store::Rollout& r, const Tally& t, const std:
 
 // Thresholds, the next wave, completion: run after anything that changed a member.
 void evaluate(store::Tx& tx, store::Rollout& r, int64_t now) {
-    Tally t = tally(tx, r);
-    if (r.failures_seen > t.failures) {
-        // Forgiven failures that later came good (a timed-out device that confirmed) must not
-        // hide new ones.
-        r.failures_seen = static_cast<uint32_t>(t.failures);
-        tx.update_rollout(r);
-    }
     if (r.state != rs::kRunning)
         return;
-    int64_t fresh = t.failures - static_cast<int64_t>(r.failures_seen);
+    Tally t = tally(tx, r);
+    // Forgiveness is per member: a forgiven failure that comes good (a timed-out device that
+    // confirms) leaves the count without hiding any new failure.
+    int64_t fresh = t.failures - t.forgiven;
     bool by_count = r.failure_count > 0 && fresh >= r.failure_count;
     bool by_percent = r.failure_percent > 0 && t.started > 0 && fresh > 0 &&
                       fresh * 100 >= static_cast<int64_t>(r.failure_percent) * t.started;
@@ -297,7 +296,6 @@ int64_t create_rollout(store::Tx& tx, store::Rollout spec, const std::string& ac
     spec.state = rs::kScheduled;
     spec.pause_reason.clear();
     spec.current_wave = 0;
-    spec.failures_seen = 0;
     spec.created_at = now;
     spec.created_by = actor;
     spec.updated_at = now;
@@ -333,11 +331,13 @@ store::Rollout apply_command(store::Tx& tx, int64_t id, Command command, const s
             if (r.state != rs::kPaused)
                 refuse();
             // The failures that paused it are answered by this resume; only new ones count.
+            tx.forgive_failures(r.id);
             Tally t = tally(tx, r);
-            r.failures_seen = static_cast<uint32_t>(t.failures);
             bool later = r.start_at && *r.start_at > now;
             set_state(tx, r, later ? rs::kScheduled : rs::kRunning, "", actor, "resumed",
-                      std::to_string(r.failures_seen) + " failure(s) so far", now);
+                      std::to_string(t.failures) + " failure(s) so far", now);
+            if (!later)
+                tx.open_wave(r.id, r.current_wave, now);  // paused before it ever started
             if (!later && r.current_wave + 1 < static_cast<int>(r.waves.size()) &&
                 !wave_reachable(r, t.waves[r.current_wave])) {
                 // The operator has seen the wave fall short (by failures, timeouts or a stall)
@@ -380,8 +380,46 @@ void delete_rollout(store::Tx& tx, int64_t id, const std::string& actor, int64_t
     tx.delete_rollout(id);
 }
 
-std::optional<Claim> claim_device(store::Tx& tx, const store::Device& d, uint64_t running_key,
+namespace {
+
+// A member waiting for an offer that this device can never take ends here, so that it does not
+// keep its wave (and the rollout) unfinished for ever: the device runs the release already (by
+// another path), is past it, has a higher security counter, or already gave up on it.
+bool settle_unofferable(store::Tx& tx, const store::Rollout& r, store::RolloutMember& m,
+                        const store::Device& d, const DeviceFacts& f, int64_t now) {
+    bool waiting = m.state == ms::kPending || m.state == ms::kAborted ||
+                   (m.state == ms::kTimedOut && !m.offered_at);
+    if (!waiting)
+        return false;
+    const char* settled = nullptr;
+    int reason = 0;
+    if (f.running_key == r.release_version_key && !f.on_trial) {
+        settled = ms::kConfirmed;
+    } else if (f.running_key > r.release_version_key) {
+        settled = ms::kAborted;  // rollouts only move devices forward
+    } else if (f.security_counter > r.release_counter) {
+        settled = ms::kAborted;
+        reason = proto::kReasonSecurityCounterLower;
+    } else if (d.target_release_id == r.release_id &&
+               (d.state == ds::kRolledBack || d.state == ds::kFailed) &&
+               !failure_is_transient(d.last_reason)) {
+        settled = ms::kAborted;  // it will not be offered again; counted where it failed
+        reason = d.last_reason;
+    }
+    if (!settled || m.state == settled)
+        return false;
+    m.state = settled;
+    m.reason = reason;
+    m.finished_at = now;
+    tx.update_member(m);
+    return true;
+}
+
+}  // namespace
+
+std::optional<Claim> claim_device(store::Tx& tx, const store::Device& d, const DeviceFacts& facts,
                                   int64_t now) {
+    const uint64_t running_key = facts.running_key;
     std::optional<store::Device> with_tags;  // loaded once, only for a possible late joiner
     for (store::Rollout& r : tx.live_rollouts(d.hw_id)) {
         auto member = tx.member(r.id, d.id);
@@ -404,6 +442,8 @@ std::optional<Claim> claim_device(store::Tx& tx, const store::Device& d, uint64_
         }
         if (start_due(r, now))
             start(tx, r, now);
+        if (settle_unofferable(tx, r, *member, d, facts, now))
+            evaluate(tx, r, now);
         Claim c{r, *member, false};
         bool open = (r.state == rs::kRunning || r.state == rs::kCompleted) &&
                     member->wave <= r.current_wave;
@@ -424,20 +464,21 @@ std::optional<Claim> claim_device(store::Tx& tx, const store::Device& d, uint64_
 }
 
 void note_offer(store::Tx& tx, Claim& c, int64_t now) {
-    // The deadline runs from the first offer: a device whose link keeps failing is offered the
-    // release again, but its clock does not restart (else it could never time out). Only an
-    // update that was stopped (aborted) starts afresh.
-    if (!c.member.offered_at || c.member.state == ms::kAborted)
-        c.member.offered_at = now;
+    // The deadline runs from the first offer of an attempt: a device whose link keeps failing is
+    // offered the release again at once, and its clock does not restart (else it could never
+    // time out).
+    if (c.member.state != ms::kDownloading || !c.member.offered_at)
+        c.member.offered_at = now;  // a new attempt (after a hold, an abort, a silence)
     c.member.state = ms::kDownloading;
     c.member.finished_at.reset();
     c.member.reason = 0;
+    c.member.forgiven = false;
     tx.update_member(c.member);
 }
 
 void leave(store::Tx& tx, int64_t rollout_id, int64_t device_id, int64_t now) {
     auto m = tx.member(rollout_id, device_id);
-    if (!m || is_final(m->state) || m->state == ms::kPending)
+    if (!m || is_final(m->state))
         return;
     m->state = ms::kAborted;
     m->reason = proto::kReasonAbortedByServer;
@@ -458,8 +499,12 @@ void sync_member(store::Tx& tx, const store::Device& d, int64_t now) {
     auto wanted = member_state_of(d);
     if (!m || !wanted || m->state == *wanted)
         return;
+    // An ended place (abort, pin, newer rollout) is taken up again only by a new offer.
+    if (m->state == ms::kAborted)
+        return;
     // A member past its deadline stays timed out until the device reaches an outcome.
-    if (m->state == ms::kTimedOut && !is_final(*wanted))
+    if (m->state == ms::kTimedOut && !(*wanted == ms::kConfirmed ||
+                                       *wanted == ms::kRolledBack || *wanted == ms::kFailed))
         return;
     m->state = *wanted;
     m->reason = is_failure(*wanted) || *wanted == ms::kAborted ? d.last_reason : 0;
@@ -471,12 +516,12 @@ void sync_member(store::Tx& tx, const store::Device& d, int64_t now) {
 
 void sweep(store::Tx& tx, int64_t now) {
     for (store::Rollout& r : tx.list_rollouts()) {
-        if (r.state == rs::kAborted)
-            continue;
         if (start_due(r, now)) {
             start(tx, r, now);
             continue;
         }
+        // Aborted ones too: a device that went silent mid-download must not stay
+        // "downloading" in their counts for ever.
         for (store::RolloutMember& m : tx.overdue_members(r.id, now - r.device_deadline)) {
             bool offered = m.offered_at.has_value();
             m.state = ms::kTimedOut;

@@ -60,9 +60,17 @@ struct Claim {
 };
 // The rollout that decides for this device (the newest live one that has it as a member or
 // whose target selects it; a late joiner is taken in here), or nullopt. `running_key` is the
-// version the device reports running. Starts a scheduled rollout whose time has come.
-std::optional<Claim> claim_device(store::Tx& tx, const store::Device& device, uint64_t running_key,
-                                  int64_t now);
+// version the device reports running. Starts a scheduled rollout whose time has come. A member
+// the device can never take (it runs the release already, is past it, has a higher security
+// counter, or gave up on it elsewhere) is settled here: confirmed or aborted.
+// What the polling device reports about itself.
+struct DeviceFacts {
+    uint64_t running_key = 0;  // Version::key() of what it runs
+    uint32_t security_counter = 0;
+    bool on_trial = false;
+};
+std::optional<Claim> claim_device(store::Tx& tx, const store::Device& device,
+                                  const DeviceFacts& facts, int64_t now);
 
 // The poll offers the claim's release to the device afresh: the member starts downloading.
 void note_offer(store::Tx& tx, Claim& claim, int64_t now);

@@ -109,6 +109,7 @@ class SqliteTx final : public Tx {
     void insert_member(const RolloutMember& member) override;
     std::optional<RolloutMember> member(int64_t rollout_id, int64_t device_id) override;
     void update_member(const RolloutMember& member) override;
+    void forgive_failures(int64_t rollout_id) override;
     std::vector<RolloutMember> list_members(int64_t rollout_id,
                                             const MemberFilter& filter) override;
     std::vector<MemberCount> member_counts(int64_t rollout_id) override;

@@ -64,14 +64,14 @@ T cached(std::map<std::string, T, std::less<>>& cache, std::string_view text, Pa
 
 constexpr const char* kRolloutColumns =
     "r.id, r.name, r.release_id, rel.hw_id, r.state, r.pause_reason, r.target, r.waves, "
-    "r.current_wave, r.success_percent, r.failure_count, r.failure_percent, r.failures_seen, "
+    "r.current_wave, r.success_percent, r.failure_count, r.failure_percent, "
     "r.device_deadline, r.max_downloads, r.start_at, r.created_at, r.created_by, r.updated_at, "
-    "rel.version, rel.version_key";
+    "rel.version, rel.version_key, rel.security_counter";
 constexpr const char* kRolloutFrom = " FROM rollouts r JOIN releases rel ON rel.id = r.release_id";
 
 constexpr const char* kMemberColumns =
     "m.rollout_id, m.device_id, d.name, m.wave, m.rank, m.state, m.joined_at, m.offered_at, "
-    "m.finished_at, m.reason, m.bytes_served, m.waiting_since";
+    "m.finished_at, m.reason, m.bytes_served, m.waiting_since, m.forgiven";
 constexpr const char* kMemberFrom = " FROM rollout_members m JOIN devices d ON d.id = m.device_id";
 
 }  // namespace
@@ -92,15 +92,15 @@ std::vector<Rollout> SqliteTx::query_rollouts(SQLite::Statement& q) {
         r.success_percent = static_cast<uint32_t>(q.getColumn(9).getInt64());
         r.failure_count = static_cast<uint32_t>(q.getColumn(10).getInt64());
         r.failure_percent = static_cast<uint32_t>(q.getColumn(11).getInt64());
-        r.failures_seen = static_cast<uint32_t>(q.getColumn(12).getInt64());
-        r.device_deadline = q.getColumn(13).getInt64();
-        r.max_downloads = static_cast<uint32_t>(q.getColumn(14).getInt64());
-        r.start_at = col_opt(q.getColumn(15));
-        r.created_at = q.getColumn(16).getInt64();
-        r.created_by = q.getColumn(17).getString();
-        r.updated_at = q.getColumn(18).getInt64();
-        r.release_version = q.getColumn(19).getString();
-        r.release_version_key = static_cast<uint64_t>(q.getColumn(20).getInt64());
+        r.device_deadline = q.getColumn(12).getInt64();
+        r.max_downloads = static_cast<uint32_t>(q.getColumn(13).getInt64());
+        r.start_at = col_opt(q.getColumn(14));
+        r.created_at = q.getColumn(15).getInt64();
+        r.created_by = q.getColumn(16).getString();
+        r.updated_at = q.getColumn(17).getInt64();
+        r.release_version = q.getColumn(18).getString();
+        r.release_version_key = static_cast<uint64_t>(q.getColumn(19).getInt64());
+        r.release_counter = static_cast<uint32_t>(q.getColumn(20).getInt64());
         out.push_back(std::move(r));
     }
     return out;
@@ -109,9 +109,9 @@ std::vector<Rollout> SqliteTx::query_rollouts(SQLite::Statement& q) {
 int64_t SqliteTx::insert_rollout(const Rollout& r) {
     SQLite::Statement& q = prepare(
         "INSERT INTO rollouts (name, release_id, state, pause_reason, target, waves, "
-        "current_wave, success_percent, failure_count, failure_percent, failures_seen, "
+        "current_wave, success_percent, failure_count, failure_percent, "
         "device_deadline, max_downloads, start_at, created_at, created_by, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, r.name);
     q.bind(2, static_cast<int64_t>(r.release_id));
     q.bind(3, r.state);
@@ -122,13 +122,12 @@ int64_t SqliteTx::insert_rollout(const Rollout& r) {
     q.bind(8, static_cast<int64_t>(r.success_percent));
     q.bind(9, static_cast<int64_t>(r.failure_count));
     q.bind(10, static_cast<int64_t>(r.failure_percent));
-    q.bind(11, static_cast<int64_t>(r.failures_seen));
-    q.bind(12, static_cast<int64_t>(r.device_deadline));
-    q.bind(13, static_cast<int64_t>(r.max_downloads));
-    bind_opt(q, 14, r.start_at);
-    q.bind(15, static_cast<int64_t>(r.created_at));
-    q.bind(16, r.created_by);
-    q.bind(17, static_cast<int64_t>(r.updated_at));
+    q.bind(11, static_cast<int64_t>(r.device_deadline));
+    q.bind(12, static_cast<int64_t>(r.max_downloads));
+    bind_opt(q, 13, r.start_at);
+    q.bind(14, static_cast<int64_t>(r.created_at));
+    q.bind(15, r.created_by);
+    q.bind(16, static_cast<int64_t>(r.updated_at));
     q.exec();
     return db_.getLastInsertRowid();
 }
@@ -161,14 +160,13 @@ std::vector<Rollout> SqliteTx::live_rollouts(uint32_t hw_id) {
 
 void SqliteTx::update_rollout(const Rollout& r) {
     SQLite::Statement& q = prepare(
-        "UPDATE rollouts SET state = ?, pause_reason = ?, current_wave = ?, failures_seen = ?, "
-        "updated_at = ? WHERE id = ?");
+        "UPDATE rollouts SET state = ?, pause_reason = ?, current_wave = ?, updated_at = ? "
+        "WHERE id = ?");
     q.bind(1, r.state);
     q.bind(2, r.pause_reason);
     q.bind(3, r.current_wave);
-    q.bind(4, static_cast<int64_t>(r.failures_seen));
-    q.bind(5, static_cast<int64_t>(r.updated_at));
-    q.bind(6, static_cast<int64_t>(r.id));
+    q.bind(4, static_cast<int64_t>(r.updated_at));
+    q.bind(5, static_cast<int64_t>(r.id));
     q.exec();
 }
 
@@ -228,6 +226,7 @@ std::vector<RolloutMember> SqliteTx::query_members(SQLite::Statement& q) {
         m.reason = q.getColumn(9).getInt();
         m.bytes_served = static_cast<uint64_t>(q.getColumn(10).getInt64());
         m.waiting_since = col_opt(q.getColumn(11));
+        m.forgiven = q.getColumn(12).getInt() != 0;
         out.push_back(std::move(m));
     }
     return out;
@@ -254,7 +253,7 @@ void SqliteTx::insert_member(const RolloutMember& m) {
 std::optional<RolloutMember> SqliteTx::member(int64_t rollout_id, int64_t device_id) {
     static const std::string sql =
         "SELECT m.rollout_id, m.device_id, '', m.wave, m.rank, m.state, m.joined_at, "
-        "m.offered_at, m.finished_at, m.reason, m.bytes_served, m.waiting_since "
+        "m.offered_at, m.finished_at, m.reason, m.bytes_served, m.waiting_since, m.forgiven "
         "FROM rollout_members m WHERE m.rollout_id = ? AND m.device_id = ?";
     SQLite::Statement& q = prepare(sql);
     q.bind(1, static_cast<int64_t>(rollout_id));
@@ -267,14 +266,23 @@ std::optional<RolloutMember> SqliteTx::member(int64_t rollout_id, int64_t device
 
 void SqliteTx::update_member(const RolloutMember& m) {
     SQLite::Statement& q = prepare(
-        "UPDATE rollout_members SET state = ?, offered_at = ?, finished_at = ?, reason = ? "
-        "WHERE rollout_id = ? AND device_id = ?");
+        "UPDATE rollout_members SET state = ?, offered_at = ?, finished_at = ?, reason = ?, "
+        "forgiven = ? WHERE rollout_id = ? AND device_id = ?");
     q.bind(1, m.state);
     bind_opt(q, 2, m.offered_at);
     bind_opt(q, 3, m.finished_at);
     q.bind(4, m.reason);
-    q.bind(5, static_cast<int64_t>(m.rollout_id));
-    q.bind(6, static_cast<int64_t>(m.device_id));
+    q.bind(5, m.forgiven ? 1 : 0);
+    q.bind(6, static_cast<int64_t>(m.rollout_id));
+    q.bind(7, static_cast<int64_t>(m.device_id));
+    q.exec();
+}
+
+void SqliteTx::forgive_failures(int64_t rollout_id) {
+    SQLite::Statement& q = prepare(
+        "UPDATE rollout_members SET forgiven = 1 WHERE rollout_id = ? AND forgiven = 0 AND "
+        "(state IN ('rolled_back', 'failed') OR (state = 'timed_out' AND offered_at IS NOT NULL))");
+    q.bind(1, static_cast<int64_t>(rollout_id));
     q.exec();
 }
 
@@ -299,14 +307,15 @@ std::vector<RolloutMember> SqliteTx::list_members(int64_t rollout_id, const Memb
 
 std::vector<MemberCount> SqliteTx::member_counts(int64_t rollout_id) {
     SQLite::Statement& q = prepare(
-        "SELECT wave, state, members, offered, bytes FROM rollout_member_counts "
+        "SELECT wave, state, members, offered, forgiven, bytes FROM rollout_member_counts "
         "WHERE rollout_id = ? AND members > 0 ORDER BY wave, state");
     q.bind(1, static_cast<int64_t>(rollout_id));
     std::vector<MemberCount> out;
     while (q.executeStep()) {
         out.push_back({q.getColumn(0).getInt(), q.getColumn(1).getString(),
                        q.getColumn(2).getInt64(), q.getColumn(3).getInt64(),
-                       static_cast<uint64_t>(q.getColumn(4).getInt64())});
+                       q.getColumn(4).getInt64(),
+                       static_cast<uint64_t>(q.getColumn(5).getInt64())});
     }
     return out;
 }

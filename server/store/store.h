@@ -112,7 +112,7 @@ class Tx {
     // The rollouts that may still hand out their release to a device of hw_id (every state but
     // aborted), newest first: what each poll looks through.
     virtual std::vector<Rollout> live_rollouts(uint32_t hw_id) = 0;
-    // Writes state, pause_reason, current_wave, failures_seen and updated_at.
+    // Writes state, pause_reason, current_wave and updated_at.
     virtual void update_rollout(const Rollout& rollout) = 0;
     virtual void delete_rollout(int64_t id) = 0;
     // Devices of one hardware type with id, name, version and tags filled (nothing else): the
@@ -122,8 +122,10 @@ class Tx {
     virtual void insert_member(const RolloutMember& member) = 0;
     // device_name is left empty (the poll path does not need it; list_members fills it).
     virtual std::optional<RolloutMember> member(int64_t rollout_id, int64_t device_id) = 0;
-    // Writes state, offered_at, finished_at and reason.
+    // Writes state, offered_at, finished_at, reason and forgiven.
     virtual void update_member(const RolloutMember& member) = 0;
+    // Every member now failed (rolled back, failed, timed out after an offer) is forgiven.
+    virtual void forgive_failures(int64_t rollout_id) = 0;
     virtual std::vector<RolloutMember> list_members(int64_t rollout_id,
                                                     const MemberFilter& filter) = 0;
     virtual std::vector<MemberCount> member_counts(int64_t rollout_id) = 0;

@@ -169,6 +169,7 @@ struct Rollout {
     uint32_t hw_id = 0;  // of the release, read with it (not stored twice)
     std::string release_version;
     uint64_t release_version_key = 0;
+    uint32_t release_counter = 0;  // the release's security counter
     std::string state = rollout_state::kScheduled;
     std::string pause_reason;
     RolloutTarget target;
@@ -177,7 +178,6 @@ struct Rollout {
     uint32_t success_percent = 95;
     uint32_t failure_count = 0;
     uint32_t failure_percent = 0;
-    uint32_t failures_seen = 0;
     int64_t device_deadline = 86400;
     uint32_t max_downloads = 0;
     std::optional<int64_t> start_at;
@@ -199,6 +199,7 @@ struct RolloutMember {
     std::optional<int64_t> finished_at;
     int reason = 0;
     uint64_t bytes_served = 0;
+    bool forgiven = false;  // its failure was answered by a resume
 };
 
 // Members of one rollout grouped by (wave, state).
@@ -206,7 +207,8 @@ struct MemberCount {
     int wave = 0;
     std::string state;
     int64_t count = 0;
-    int64_t offered = 0;  // of those, how many were ever offered the release
+    int64_t offered = 0;   // of those, how many were ever offered the release
+    int64_t forgiven = 0;  // of those, how many have a failure a resume answered
     uint64_t bytes = 0;
 };
 

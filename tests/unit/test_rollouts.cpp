@@ -619,3 +619,98 @@ TEST_CASE("forgiven failures that later come good do not hide new failures", "[r
     CHECK(fl.show(id)["state"] == "paused");
     CHECK(fl.show(id)["pause_reason"] == "failure_threshold");
 }
+
+TEST_CASE("members a device can never take are settled, so the rollout still completes",
+          "[rollout]") {
+    Fleet fl(3);
+    int64_t first = fl.create({})["id"];
+    auto all = fl.members(first, "");
+    // all[0] rolls back from 2.0.0; the rollout is aborted and a second one of the same
+    // release is made to retry the rest.
+    auto offer = fl.dev(all[0]).poll();
+    fl.dev(all[0]).roll_back(offer);
+    CHECK(fl.command(first, "abort") == 200);
+    int64_t second = fl.create({{"name", "retry"}})["id"];
+    // all[1] got 2.0.0 by another path (flashed by hand) before its turn.
+    fl.dev(all[1]).version = "2.0.0";
+    fl.dev(all[1]).slot = 1;
+    CHECK(fl.dev(all[0]).action() == "idle");  // not offered again: it gave up on 2.0.0
+    CHECK(fl.dev(all[1]).action() == "idle");
+    CHECK(fl.dev(all[2]).update_if_offered());
+    auto r = fl.show(second);
+    CHECK(r["counts"]["confirmed"] == 2);
+    CHECK(r["counts"]["aborted"] == 1);
+    CHECK(r["state"] == "completed");
+}
+
+TEST_CASE("a rollout paused before its start and resumed later starts its silent-device clock",
+          "[rollout]") {
+    Fleet fl(2);
+    int64_t id = fl.create({{"start_at", fl.f.clock + 100}, {"device_deadline_s", 600}})["id"];
+    CHECK(fl.command(id, "pause") == 200);
+    fl.f.clock += 200;
+    CHECK(fl.command(id, "resume") == 200);
+    CHECK(fl.show(id)["state"] == "running");
+    REQUIRE(fl.devs[0]->update_if_offered());
+    fl.f.clock += 601;  // devs[1] never polls again
+    fl.f.app->sweep_rollouts();
+    auto r = fl.show(id);
+    CHECK(r["counts"]["timed_out"] == 1);
+    CHECK(r["state"] == "completed");
+}
+
+TEST_CASE("an ended place is not revived by a later poll, and a re-offer after a long pause "
+          "gets a fresh deadline",
+          "[rollout]") {
+    Fleet fl(3);
+    int64_t v1 = fl.f.upload(make_bundle(fl.f.release_key, "1.0.0", 1, proto::kHwF401xE));
+    int64_t id = fl.create({{"device_deadline_s", 600}})["id"];
+    auto all = fl.members(id, "");
+    REQUIRE(fl.dev(all[0]).poll()["a"] == "offer");
+    REQUIRE(fl.dev(all[1]).poll()["a"] == "offer");
+    CHECK(fl.command(id, "pause") == 200);
+    // Both lose their link while the rollout is paused: not re-offered now.
+    for (int i = 0; i < 2; ++i) {
+        auto a = fl.dev(all[i]).poll(proto::kBootConfirmed, proto::kEventFailed, fl.v2,
+                                     proto::kReasonDownloadFailed);
+        CHECK(a["a"] == "idle");
+    }
+    CHECK(fl.show(id)["counts"]["pending"] == 3);
+    // all[0] is pinned to what it runs (a freeze): its place ends, and stays ended.
+    fl.f.call("PUT", "/api/v1/devices/" + all[0] + "/pin", json{{"release_id", v1}}.dump());
+    CHECK(fl.show(id)["counts"]["aborted"] == 1);
+    fl.dev(all[0]).poll();
+    CHECK(fl.show(id)["counts"]["aborted"] == 1);
+    // A long pause, then a resume: all[1] is offered again with a fresh deadline.
+    fl.f.clock += 2000;
+    fl.dev(all[1]).poll();
+    fl.dev(all[2]).poll();
+    CHECK(fl.command(id, "resume") == 200);
+    REQUIRE(fl.dev(all[1]).poll()["a"] == "offer");
+    fl.f.app->sweep_rollouts();
+    CHECK(fl.show(id)["counts"]["timed_out"] == 0);
+}
+
+TEST_CASE("new failures count against the limit whatever happens to forgiven ones", "[rollout]") {
+    Fleet fl(8);
+    int64_t id = fl.create({{"device_deadline_s", 600},
+                            {"success_percent", 10},
+                            {"failure_threshold", {{"count", 2}}}})["id"];
+    auto all = fl.members(id, "");
+    std::map<std::string, std::string> v;
+    auto late0 = fl.dev(all[0]).poll();
+    auto late1 = fl.dev(all[1]).poll();
+    fl.f.clock += 601;
+    for (int i = 2; i < 8; ++i)
+        fl.dev(all[i]).poll(proto::kBootConfirmed, 0);  // seen, and offered
+    fl.f.app->sweep_rollouts();
+    REQUIRE(fl.show(id)["state"] == "paused");  // all[0] and all[1] timed out
+    REQUIRE(fl.command(id, "resume") == 200);
+    auto o = fl.dev(all[2]).poll();
+    fl.dev(all[2]).roll_back(o);  // one new failure
+    fl.dev(all[0]).install(late0);  // a forgiven one comes good
+    CHECK(fl.show(id)["state"] == "running");
+    o = fl.dev(all[3]).poll();
+    fl.dev(all[3]).roll_back(o);  // the second new failure
+    CHECK(fl.show(id)["state"] == "paused");
+}
