@@ -21,11 +21,6 @@
 #include "store/sqlite_tx.h"
 #include "store/store.h"
 
-namespace SQLite {
-class Database;
-class Statement;
-}  // namespace SQLite
-
 namespace ferry::store {
 
 class SqliteWorker {

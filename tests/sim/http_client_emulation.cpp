@@ -191,7 +191,7 @@ void HttpClientEmulation::config(const AtCommand& cmd, CommandIo& io) {
     auto prof = cmd.number(0, 0, 2);
     if (!prof)
         return io.finish(Outcome::error());
-    Profile next = profiles_[*prof];
+    ProfileConfig next = profiles_[*prof];
     auto present = [&](std::size_t i) { return cmd.arg(i) && !cmd.arg(i)->is_empty(); };
     auto str = [&](std::size_t i, std::string& out) {
         if (!present(i))
@@ -222,18 +222,9 @@ void HttpClientEmulation::config(const AtCommand& cmd, CommandIo& io) {
         return io.finish(Outcome::cme(cme::kOperationNotSupported));
     }
     // Configuration only; a transaction in flight keeps going.
-    Profile& p = profiles_[*prof];
-    p.host = next.host;
-    p.port = next.port;
-    p.auth = next.auth;
-    p.user = next.user;
-    p.password = next.password;
-    p.ssl = next.ssl;
-    p.timeout_s = next.timeout_s;
-    p.cid = next.cid;
-    p.pkt_size = next.pkt_size;
-    if (!p.host.empty())
-        upstream_.map(p.host, p.port);
+    static_cast<ProfileConfig&>(profiles_[*prof]) = next;
+    if (!next.host.empty())
+        upstream_.map(next.host, next.port);
     io.finish(Outcome::ok());
 }
 
@@ -268,26 +259,35 @@ std::string HttpClientEmulation::build_request(const Profile& p, const std::stri
     return r;
 }
 
+std::optional<std::string> HttpClientEmulation::extra_header(const AtCommand& cmd,
+                                                             std::size_t index) {
+    if (cmd.args.size() <= index || cmd.args[index].is_empty())
+        return std::string();
+    return cmd.string(index);
+}
+
+int HttpClientEmulation::check_can_start(const Profile& p) {
+    if (int e = check_ready_to_send(p))
+        return e;
+    if (!upstream_.map(p.host, p.port))
+        return cme::kCannotResolveDn;
+    return 0;
+}
+
 void HttpClientEmulation::query(const AtCommand& cmd, CommandIo& io) {
     auto prof = cmd.number(0, 0, 2);
     auto method = cmd.number(1, 0, 2);
     auto resource = cmd.string(2);
     if (!prof || !method || !resource || cmd.args.size() > 4)
         return io.finish(Outcome::error());
-    std::string extra;
-    if (cmd.args.size() == 4 && !cmd.args[3].is_empty()) {
-        auto e = cmd.string(3);
-        if (!e)
-            return io.finish(Outcome::error());
-        extra = *e;
-    }
+    auto extra = extra_header(cmd, 3);
+    if (!extra)
+        return io.finish(Outcome::error());
     Profile& p = profiles_[*prof];
-    if (int e = check_ready_to_send(p))
+    if (int e = check_can_start(p))
         return io.finish(Outcome::cme(e));
-    if (!upstream_.map(p.host, p.port))
-        return io.finish(Outcome::cme(cme::kCannotResolveDn));
     static const char* const kMethods[] = {"GET", "HEAD", "DELETE"};
-    std::string request = build_request(p, kMethods[*method], *resource, extra, nullptr, "");
+    std::string request = build_request(p, kMethods[*method], *resource, *extra, nullptr, "");
     io.finish(Outcome::ok());
     start(static_cast<int>(*prof), std::move(request), *method == 1);
 }
@@ -300,7 +300,7 @@ void HttpClientEmulation::send(const AtCommand& cmd, CommandIo& io) {
     if (!prof || !method || !resource || !len || cmd.args.size() > 6) {
         return io.finish(Outcome::error());
     }
-    std::string type = "0", extra;
+    std::string type = "0";
     if (cmd.args.size() >= 5 && !cmd.args[4].is_empty()) {
         const AtArg& a = cmd.args[4];
         if (a.is_string() || a.is_number()) {
@@ -309,17 +309,13 @@ void HttpClientEmulation::send(const AtCommand& cmd, CommandIo& io) {
             return io.finish(Outcome::error());
         }
     }
-    if (cmd.args.size() == 6 && !cmd.args[5].is_empty()) {
-        auto e = cmd.string(5);
-        if (!e)
-            return io.finish(Outcome::error());
-        extra = *e;
-    }
+    auto extra_line = extra_header(cmd, 5);
+    if (!extra_line)
+        return io.finish(Outcome::error());
+    std::string extra = *extra_line;
     Profile& p = profiles_[*prof];
-    if (int e = check_ready_to_send(p))
+    if (int e = check_can_start(p))
         return io.finish(Outcome::cme(e));
-    if (!upstream_.map(p.host, p.port))
-        return io.finish(Outcome::cme(cme::kCannotResolveDn));
     const int pi = static_cast<int>(*prof);
     const std::string method_text = *method == 0 ? "POST" : "PUT";
     const std::string res = *resource;

@@ -40,7 +40,8 @@ class HttpClientEmulation {
     bool busy() const;
 
   private:
-    struct Profile {
+    // What #HTTPCFG sets: replaced whole, while a transaction in flight keeps going.
+    struct ProfileConfig {
         std::string host;
         uint16_t port = 80;
         int auth = 0;
@@ -49,6 +50,8 @@ class HttpClientEmulation {
         int timeout_s = 120;
         int cid = 1;
         int pkt_size = 0;
+    };
+    struct Profile : ProfileConfig {
         // The transaction of this profile.
         uint64_t generation = 0;
         bool in_flight = false;
@@ -65,6 +68,11 @@ class HttpClientEmulation {
     void receive(const AtCommand& cmd, CommandIo& io);
     // Checks shared by #HTTPQRY/#HTTPSND; returns the CME code or 0.
     int check_ready_to_send(const Profile& p) const;
+    // The optional extra header line at cmd.args[index]: empty when absent, nullopt when bad.
+    static std::optional<std::string> extra_header(const AtCommand& cmd, std::size_t index);
+    // The last checks before #HTTPQRY/#HTTPSND start: ready to send and the host resolvable.
+    // Returns the CME code or 0.
+    int check_can_start(const Profile& p);
     std::string build_request(const Profile& p, const std::string& method,
                               const std::string& resource, const std::string& extra,
                               const std::string* body, const std::string& content_type) const;

@@ -399,19 +399,25 @@ void SocketEmulation::hang_up(const AtCommand& cmd, CommandIo& io) {
     io.finish(Outcome::ok());
 }
 
+// #SS and #SI: every socket for the action form, one for the set form (#SS=<id>).
+std::optional<std::pair<int, int>> SocketEmulation::socket_range(const AtCommand& cmd) {
+    if (cmd.type == AtCommand::Type::action)
+        return std::pair(1, kSockets);
+    if (cmd.type != AtCommand::Type::set)
+        return std::nullopt;
+    auto id = cmd.number(0, 1, kSockets);
+    if (!id)
+        return std::nullopt;
+    return std::pair(static_cast<int>(*id), static_cast<int>(*id));
+}
+
 void SocketEmulation::status(const AtCommand& cmd, CommandIo& io) {
     if (cmd.type == AtCommand::Type::test)
         return io.finish(Outcome::ok());
-    int first = 1, last = kSockets;
-    if (cmd.type == AtCommand::Type::set) {
-        auto id = cmd.number(0, 1, kSockets);
-        if (!id)
-            return io.finish(Outcome::error());
-        first = last = static_cast<int>(*id);
-    } else if (cmd.type != AtCommand::Type::action) {
+    auto range = socket_range(cmd);
+    if (!range)
         return io.finish(Outcome::error());
-    }
-    for (int i = first; i <= last; ++i) {
+    for (int i = range->first; i <= range->second; ++i) {
         const Conn& c = conns_[i];
         int st = 0;
         if (c.state == State::connected)
@@ -440,16 +446,10 @@ void SocketEmulation::status(const AtCommand& cmd, CommandIo& io) {
 void SocketEmulation::info(const AtCommand& cmd, CommandIo& io) {
     if (cmd.type == AtCommand::Type::test)
         return io.finish(Outcome::ok());
-    int first = 1, last = kSockets;
-    if (cmd.type == AtCommand::Type::set) {
-        auto id = cmd.number(0, 1, kSockets);
-        if (!id)
-            return io.finish(Outcome::error());
-        first = last = static_cast<int>(*id);
-    } else if (cmd.type != AtCommand::Type::action) {
+    auto range = socket_range(cmd);
+    if (!range)
         return io.finish(Outcome::error());
-    }
-    for (int i = first; i <= last; ++i) {
+    for (int i = range->first; i <= range->second; ++i) {
         const Conn& c = conns_[i];
         io.info("#SI: " + std::to_string(i) + "," + std::to_string(c.sent) + "," +
                 std::to_string(c.received) + "," + std::to_string(c.rx.size()) + "," +

@@ -14,7 +14,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "at_parser.h"
 #include "command_io.h"
@@ -75,6 +77,8 @@ class SocketEmulation {
     void send_ext(const AtCommand& cmd, CommandIo& io, bool ctrl_z);
     void receive(const AtCommand& cmd, CommandIo& io);
     void hang_up(const AtCommand& cmd, CommandIo& io);
+    // The sockets #SS / #SI report on: all (action form) or one (set form); nullopt when bad.
+    static std::optional<std::pair<int, int>> socket_range(const AtCommand& cmd);
     void status(const AtCommand& cmd, CommandIo& io);
     void info(const AtCommand& cmd, CommandIo& io);
 
