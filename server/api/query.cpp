@@ -4,20 +4,9 @@
 
 #include "api/api_error.h"
 #include "api/validate.h"
+#include "common/bytes.h"
 
 namespace ferry::api {
-namespace {
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-}  // namespace
-
 std::optional<std::string> percent_decode(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -28,8 +17,8 @@ std::optional<std::string> percent_decode(std::string_view s) {
         }
         if (i + 2 >= s.size())
             return std::nullopt;
-        int hi = hex_value(s[i + 1]);
-        int lo = hex_value(s[i + 2]);
+        int hi = hex_digit_value(s[i + 1]);
+        int lo = hex_digit_value(s[i + 2]);
         if (hi < 0 || lo < 0)
             return std::nullopt;
         out.push_back(static_cast<char>(hi * 16 + lo));

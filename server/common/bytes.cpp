@@ -16,16 +16,6 @@ constexpr char kHexDigits[] = "0123456789abcdef";
 constexpr char kBase64Std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 // Encodes 3-byte groups into 4 symbols; a final partial group yields 2 or 3 symbols, followed
 // by '=' padding only when `pad` is set.
 std::string base64_encode_with(const char* alphabet, const uint8_t* data, size_t len, bool pad) {
@@ -131,6 +121,16 @@ void fsync_dir(const std::string& dir) {
 
 }  // namespace
 
+int hex_digit_value(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 std::string hex_encode(const uint8_t* data, size_t len) {
     std::string out;
     out.reserve(len * 2);
@@ -147,8 +147,8 @@ std::optional<Bytes> hex_decode(std::string_view hex) {
     Bytes out;
     out.reserve(hex.size() / 2);
     for (size_t i = 0; i < hex.size(); i += 2) {
-        int hi = hex_value(hex[i]);
-        int lo = hex_value(hex[i + 1]);
+        int hi = hex_digit_value(hex[i]);
+        int lo = hex_digit_value(hex[i + 1]);
         if (hi < 0 || lo < 0)
             return std::nullopt;
         out.push_back(uint8_t((hi << 4) | lo));

@@ -20,6 +20,8 @@ std::string hex_encode(const uint8_t* data, size_t len);
 inline std::string hex_encode(const Bytes& b) { return hex_encode(b.data(), b.size()); }
 // Accepts upper and lower case; nullopt on odd length or a non-hex character.
 std::optional<Bytes> hex_decode(std::string_view hex);
+// The value of one hex digit (either case), -1 for any other character.
+int hex_digit_value(char c);
 
 // RFC 4648 base64url without padding (URL and query safe).
 std::string base64url_encode(const uint8_t* data, size_t len);

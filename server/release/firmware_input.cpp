@@ -76,16 +76,6 @@ Firmware parse_bin(const Bytes& content, const std::string& name,
 // Intel HEX
 // ------------------------------------------------------------------------------------------
 
-int hex_nibble(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 struct HexRecord {
     uint8_t type;
     uint16_t offset;
@@ -132,8 +122,8 @@ class HexParser {
             fail_at(line_no, "record does not start with ':'");
         Bytes raw;
         for (size_t i = 1; i < line.size(); i += 2) {
-            int hi = hex_nibble(line[i]);
-            int lo = i + 1 < line.size() ? hex_nibble(line[i + 1]) : -1;
+            int hi = hex_digit_value(line[i]);
+            int lo = i + 1 < line.size() ? hex_digit_value(line[i + 1]) : -1;
             if (hi < 0 || lo < 0)
                 fail_at(line_no, "not a hex digit pair at column " + std::to_string(i + 1));
             raw.push_back(uint8_t(hi << 4 | lo));
