@@ -184,27 +184,25 @@ PollDecision decide(store::Tx& tx, store::Device& d, const PollReport& r, int64_
         !retry_allowed(d)) {
         return out;
     }
-    if (!same_target || !in_progress(d.state)) {
-        // A new attempt (a rollout that holds the device back answered above, with hold).
-        std::optional<int64_t> rollout_id;
-        if (wanted.claim)
-            rollout_id = wanted.claim->rollout.id;
-        if (d.target_rollout_id && d.target_rollout_id != rollout_id)
-            rollout::leave(tx, *d.target_rollout_id, d.id, now);
+    std::optional<int64_t> rollout_id;
+    if (wanted.claim)
+        rollout_id = wanted.claim->rollout.id;
+    bool new_attempt = !same_target || !in_progress(d.state);
+    if (new_attempt) {
+        // (A rollout that holds the device back answered above, with hold.)
         d.target_release_id = want->id;
-        d.target_rollout_id = rollout_id;
         d.target_slot = r.slot == 0 ? 1 : 0;
         d.state = st::kOffered;
         record(tx, d, "offered", now, want->id);
+    }
+    // The rollout that has the device counts the update: a new attempt, or one already under
+    // way for another reason (an assignment, an older rollout), which it takes over.
+    if (new_attempt || d.target_rollout_id != rollout_id) {
+        if (d.target_rollout_id && d.target_rollout_id != rollout_id)
+            rollout::leave(tx, *d.target_rollout_id, d.id, now);
+        d.target_rollout_id = rollout_id;
         if (wanted.claim)
             rollout::note_offer(tx, *wanted.claim, now);
-    } else if (wanted.claim && d.target_rollout_id != wanted.claim->rollout.id) {
-        // Already fetching this release for another reason (an assignment, an older rollout):
-        // the rollout that has the device takes the update over and counts it.
-        if (d.target_rollout_id)
-            rollout::leave(tx, *d.target_rollout_id, d.id, now);
-        d.target_rollout_id = wanted.claim->rollout.id;
-        rollout::note_offer(tx, *wanted.claim, now);
     }
     out.action = PollAction::offer;
     out.target_slot = d.target_slot;

@@ -12,10 +12,6 @@ namespace {
 using nlohmann::json;
 namespace ms = store::member_state;
 
-const char* const kMemberStates[] = {ms::kPending,   ms::kDownloading, ms::kInstalled,
-                                     ms::kConfirmed, ms::kRolledBack,  ms::kFailed,
-                                     ms::kTimedOut,  ms::kAborted};
-
 ApiError invalid(const std::string& message) {
     return bad_request("invalid_field", message);
 }
@@ -85,7 +81,7 @@ json wave_spec_json(const store::WaveSpec& w) {
 
 json empty_counts() {
     json c = json::object();
-    for (const char* s : kMemberStates)
+    for (const char* s : ms::kAll)
         c[s] = 0;
     return c;
 }
@@ -149,10 +145,8 @@ json rollout_json(const store::Rollout& r, const std::vector<store::MemberCount>
     }
     int64_t confirmed = totals[ms::kConfirmed].get<int64_t>();
     int64_t forgiven = 0;  // failed members whose failure a resume answered
-    for (const store::MemberCount& c : counts) {
-        if (c.state == ms::kRolledBack || c.state == ms::kFailed || c.state == ms::kTimedOut)
-            forgiven += c.forgiven;
-    }
+    for (const store::MemberCount& c : counts)
+        forgiven += c.forgiven;
     double mb = static_cast<double>(bytes) / 1e6;
     json target = {
         {"tags", r.target.tags}, {"devices", r.target.devices}, {"versions", r.target.versions}};

@@ -98,8 +98,7 @@ Tally tally(store::Tx& tx, const store::Rollout& r) {
             t.failures += c.count;
         if (c.state == ms::kTimedOut)
             t.failures += c.offered;
-        if (is_failure(c.state))
-            t.forgiven += c.forgiven;  // only failed members are ever forgiven
+        t.forgiven += c.forgiven;  // only members in a failure state are forgiven
         if (c.state != ms::kPending && c.state != ms::kAborted)
             t.started += c.offered;
         if (!is_final(c.state)) {
@@ -507,6 +506,7 @@ void sync_member(store::Tx& tx, const store::Device& d, int64_t now) {
                                        *wanted == ms::kRolledBack || *wanted == ms::kFailed))
         return;
     m->state = *wanted;
+    m->forgiven = m->forgiven && is_failure(*wanted);  // a forgiven failure that came good
     m->reason = is_failure(*wanted) || *wanted == ms::kAborted ? d.last_reason : 0;
     m->finished_at = is_final(*wanted) ? std::optional<int64_t>(now) : std::nullopt;
     tx.update_member(*m);

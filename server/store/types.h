@@ -147,7 +147,10 @@ inline constexpr const char* kFailed = "failed";
 // Not confirmed within the deadline of its offer (a failure), or, never offered, its device
 // silent for the deadline since its wave opened (not the release's failure).
 inline constexpr const char* kTimedOut = "timed_out";
-inline constexpr const char* kAborted = "aborted";     // stopped by an abort of the rollout
+// Stopped: an abort of the rollout, a pin, a newer rollout, or a device that cannot take it.
+inline constexpr const char* kAborted = "aborted";
+inline constexpr const char* kAll[] = {kPending,    kDownloading, kInstalled, kConfirmed,
+                                       kRolledBack, kFailed,      kTimedOut,  kAborted};
 }  // namespace member_state
 
 // How far a wave reaches, counted from the start of the rollout's order (cumulative).
@@ -199,7 +202,7 @@ struct RolloutMember {
     std::optional<int64_t> finished_at;
     int reason = 0;
     uint64_t bytes_served = 0;
-    bool forgiven = false;  // its failure was answered by a resume
+    bool forgiven = false;  // in a failure state that a resume answered (cleared on leaving it)
 };
 
 // Members of one rollout grouped by (wave, state).
