@@ -30,13 +30,20 @@ std::string cookie_of(const api::HttpResponse& r) {
     return set->substr(0, set->find(';'));
 }
 
-Credential log_in(AppFixture& f, const std::string& name, int rank) {
+// A dashboard log-in as the browser sends it.
+api::HttpRequest log_in_request(const std::string& name, const std::string& password,
+                                const std::string& remote = "") {
     api::HttpRequest r;
     r.method = "POST";
     r.target = "/api/v1/session";
     r.headers = {{"content-type", "application/json"}};
-    r.body = json{{"name", name}, {"password", kPassword}}.dump();
-    auto a = f.app->handle(r);
+    r.body = json{{"name", name}, {"password", password}}.dump();
+    r.remote = remote;
+    return r;
+}
+
+Credential log_in(AppFixture& f, const std::string& name, int rank) {
+    auto a = f.app->handle(log_in_request(name, kPassword));
     REQUIRE(a.status == 200);
     return {"session:" + name, rank, "", cookie_of(a), f.json(a)["csrf_token"]};
 }
@@ -174,11 +181,7 @@ TEST_CASE("log-in sets an HttpOnly SameSite cookie; log-out and expiry end the s
     REQUIRE(f.call("POST", "/api/v1/users",
                    json{{"name", "ann"}, {"role", "operator"}, {"password", kPassword}}.dump())
                 .status == 201);
-    api::HttpRequest r;
-    r.method = "POST";
-    r.target = "/api/v1/session";
-    r.headers = {{"content-type", "application/json"}};
-    r.body = json{{"name", "ann"}, {"password", "wrong password"}}.dump();
+    api::HttpRequest r = log_in_request("ann", "wrong password");
     auto bad = f.app->handle(r);
     CHECK(bad.status == 401);
     CHECK(f.json(bad)["error"]["code"] == "bad_credentials");
@@ -258,12 +261,7 @@ TEST_CASE("passwords are hashed with scrypt and the user rules hold", "[auth]") 
     auto pw = g.app->bootstrap_admin_user();
     REQUIRE(pw);
     CHECK_FALSE(g.app->bootstrap_admin_user());
-    api::HttpRequest login;
-    login.method = "POST";
-    login.target = "/api/v1/session";
-    login.headers = {{"content-type", "application/json"}};
-    login.body = json{{"name", "admin"}, {"password", *pw}}.dump();
-    CHECK(g.app->handle(login).status == 200);
+    CHECK(g.app->handle(log_in_request("admin", *pw)).status == 200);
     CHECK(g.call("DELETE", "/api/v1/users/admin").status == 409);
 }
 
@@ -273,14 +271,7 @@ TEST_CASE("failed log-ins lock the name out for a while, whatever the password",
                    json{{"name", "di"}, {"role", "viewer"}, {"password", kPassword}}.dump())
                 .status == 201);
     auto attempt = [&](const std::string& pw) {
-        api::HttpRequest r;
-        r.method = "POST";
-        r.target = "/api/v1/session";
-        r.headers = {{"content-type", "application/json"}};
-    r.headers = {{"content-type", "application/json"}};
-        r.remote = "192.0.2.7:40000";
-        r.body = json{{"name", "di"}, {"password", pw}}.dump();
-        return f.app->handle(r);
+        return f.app->handle(log_in_request("di", pw, "192.0.2.7:40000"));
     };
     for (int i = 0; i < api::LoginThrottle::kFreePerName; ++i)
         CHECK(attempt("guess number " + std::to_string(i)).status == 401);
@@ -299,15 +290,8 @@ TEST_CASE("failed log-ins lock the name out for a while, whatever the password",
     CHECK(attempt(kPassword).status == 200);
 
     // Someone elsewhere failing on the same name does not lock this address out.
-    for (int i = 0; i < api::LoginThrottle::kFreePerName + 2; ++i) {
-        api::HttpRequest r;
-        r.method = "POST";
-        r.target = "/api/v1/session";
-        r.remote = "198.51.100.9:1234";
-        r.headers = {{"content-type", "application/json"}};
-        r.body = json{{"name", "di"}, {"password", "attacker guess"}}.dump();
-        f.app->handle(r);
-    }
+    for (int i = 0; i < api::LoginThrottle::kFreePerName + 2; ++i)
+        f.app->handle(log_in_request("di", "attacker guess", "198.51.100.9:1234"));
     CHECK(attempt(kPassword).status == 200);
 }
 
@@ -316,10 +300,7 @@ TEST_CASE("the log-in takes JSON only, so a cross-site form cannot log a victim 
     REQUIRE(f.call("POST", "/api/v1/users",
                    json{{"name", "fa"}, {"role", "viewer"}, {"password", kPassword}}.dump())
                 .status == 201);
-    api::HttpRequest r;
-    r.method = "POST";
-    r.target = "/api/v1/session";
-    r.body = json{{"name", "fa"}, {"password", kPassword}}.dump();
+    api::HttpRequest r = log_in_request("fa", kPassword);
     r.headers = {{"content-type", "text/plain"}};
     CHECK(f.app->handle(r).status == 415);
     r.headers = {{"content-type", "application/json; charset=utf-8"}};
