@@ -158,22 +158,26 @@ bool SimProcess::at_token(const std::string& token, double deadline) {
     }
 }
 
+bool SimProcess::take_line(const std::string& line, AtResult& r) {
+    if (is_final(line)) {
+        r.final = line;
+        last_final_ = std::chrono::steady_clock::now();
+        have_final_ = true;
+        return true;
+    }
+    if (is_urc(line)) {
+        urcs_.push_back(line);
+    } else {
+        r.lines.push_back(line);
+    }
+    return false;
+}
+
 AtResult SimProcess::read_final(double deadline) {
     AtResult r;
-    for (;;) {
-        std::string line = next_line(deadline);
-        if (is_final(line)) {
-            r.final = line;
-            last_final_ = std::chrono::steady_clock::now();
-            have_final_ = true;
-            return r;
-        }
-        if (is_urc(line)) {
-            urcs_.push_back(line);
-        } else {
-            r.lines.push_back(line);
-        }
+    while (!take_line(next_line(deadline), r)) {
     }
+    return r;
 }
 
 void SimProcess::wait_gap() {
@@ -206,18 +210,8 @@ AtResult SimProcess::command_with_payload(const std::string& cmd, const std::str
             f.lines.insert(f.lines.begin(), r.lines.begin(), r.lines.end());
             return f;
         }
-        std::string line = next_line(deadline);
-        if (is_final(line)) {
-            r.final = line;
-            last_final_ = std::chrono::steady_clock::now();
-            have_final_ = true;
+        if (take_line(next_line(deadline), r))
             return r;
-        }
-        if (is_urc(line)) {
-            urcs_.push_back(line);
-        } else {
-            r.lines.push_back(line);
-        }
     }
 }
 

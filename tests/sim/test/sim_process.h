@@ -67,6 +67,8 @@ class SimProcess {
     std::string next_line(double deadline);
     // Skips blank line ends; true when the buffer then starts with token.
     bool at_token(const std::string& token, double deadline);
+    // Sorts one response line into r (final, URC or information); true when it was the final.
+    bool take_line(const std::string& line, AtResult& r);
     AtResult read_final(double deadline);
     void wait_gap();
     double now() const;
