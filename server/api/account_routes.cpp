@@ -214,16 +214,13 @@ HttpResponse set_password(FerryApp& app, RouteContext& ctx) {
 }  // namespace
 
 void add_account_routes(Router& router, FerryApp& app) {
-    auto bind = [&app](HttpResponse (*fn)(FerryApp&, RouteContext&)) {
-        return [&app, fn](RouteContext& c) { return fn(app, c); };
-    };
-    router.add("POST", "/api/v1/session", Access::open, bind(log_in));
-    router.add("GET", "/api/v1/session", Access::viewer, bind(who_am_i));
-    router.add("DELETE", "/api/v1/session", Access::viewer, bind(log_out));
-    router.add("GET", "/api/v1/users", Access::admin, bind(list_users));
-    router.add("POST", "/api/v1/users", Access::admin, bind(create_user));
-    router.add("DELETE", "/api/v1/users/{name}", Access::admin, bind(delete_user));
-    router.add("PUT", "/api/v1/users/{name}/password", Access::viewer, bind(set_password));
+    router.add("POST", "/api/v1/session", Access::open, bind(app, log_in));
+    router.add("GET", "/api/v1/session", Access::viewer, bind(app, who_am_i));
+    router.add("DELETE", "/api/v1/session", Access::viewer, bind(app, log_out));
+    router.add("GET", "/api/v1/users", Access::admin, bind(app, list_users));
+    router.add("POST", "/api/v1/users", Access::admin, bind(app, create_user));
+    router.add("DELETE", "/api/v1/users/{name}", Access::admin, bind(app, delete_user));
+    router.add("PUT", "/api/v1/users/{name}/password", Access::viewer, bind(app, set_password));
 }
 
 }  // namespace ferry::api

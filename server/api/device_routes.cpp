@@ -234,21 +234,18 @@ HttpResponse unassign_tag(FerryApp& app, RouteContext& ctx) {
 }  // namespace
 
 void add_device_routes(Router& router, FerryApp& app) {
-    auto bind = [&app](HttpResponse (*fn)(FerryApp&, RouteContext&)) {
-        return [&app, fn](RouteContext& c) { return fn(app, c); };
-    };
-    router.add("GET", "/api/v1/devices", Access::viewer, bind(list));
-    router.add("GET", "/api/v1/fleet", Access::viewer, bind(fleet));
-    router.add("POST", "/api/v1/devices", Access::operator_, bind(provision));
-    router.add("GET", "/api/v1/devices/{id}", Access::viewer, bind(show));
-    router.add("DELETE", "/api/v1/devices/{id}", Access::admin, bind(remove));
-    router.add("GET", "/api/v1/devices/{id}/events", Access::viewer, bind(events));
-    router.add("PUT", "/api/v1/devices/{id}/tags", Access::operator_, bind(set_tags));
-    router.add("PUT", "/api/v1/devices/{id}/pin", Access::operator_, bind(pin));
-    router.add("DELETE", "/api/v1/devices/{id}/pin", Access::operator_, bind(unpin));
-    router.add("GET", "/api/v1/assignments", Access::viewer, bind(list_assignments));
-    router.add("PUT", "/api/v1/assignments/{tag}", Access::operator_, bind(assign_tag));
-    router.add("DELETE", "/api/v1/assignments/{tag}", Access::operator_, bind(unassign_tag));
+    router.add("GET", "/api/v1/devices", Access::viewer, bind(app, list));
+    router.add("GET", "/api/v1/fleet", Access::viewer, bind(app, fleet));
+    router.add("POST", "/api/v1/devices", Access::operator_, bind(app, provision));
+    router.add("GET", "/api/v1/devices/{id}", Access::viewer, bind(app, show));
+    router.add("DELETE", "/api/v1/devices/{id}", Access::admin, bind(app, remove));
+    router.add("GET", "/api/v1/devices/{id}/events", Access::viewer, bind(app, events));
+    router.add("PUT", "/api/v1/devices/{id}/tags", Access::operator_, bind(app, set_tags));
+    router.add("PUT", "/api/v1/devices/{id}/pin", Access::operator_, bind(app, pin));
+    router.add("DELETE", "/api/v1/devices/{id}/pin", Access::operator_, bind(app, unpin));
+    router.add("GET", "/api/v1/assignments", Access::viewer, bind(app, list_assignments));
+    router.add("PUT", "/api/v1/assignments/{tag}", Access::operator_, bind(app, assign_tag));
+    router.add("DELETE", "/api/v1/assignments/{tag}", Access::operator_, bind(app, unassign_tag));
 }
 
 }  // namespace ferry::api

@@ -99,6 +99,12 @@ class FerryApp final : public HttpApp {
     LoginThrottle login_throttle_;
 };
 
+// A route handler that is a plain function of the app and the request.
+using AppHandler = HttpResponse (*)(FerryApp&, RouteContext&);
+inline RouteHandler bind(FerryApp& app, AppHandler fn) {
+    return [&app, fn](RouteContext& c) { return fn(app, c); };
+}
+
 // Route registration, one file per area.
 void add_release_routes(Router& router, FerryApp& app);
 void add_device_routes(Router& router, FerryApp& app);

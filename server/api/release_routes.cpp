@@ -169,10 +169,10 @@ HttpResponse remove(FerryApp& app, RouteContext& ctx) {
 }  // namespace
 
 void add_release_routes(Router& router, FerryApp& app) {
-    router.add("GET", "/api/v1/releases", Access::viewer, [&app](RouteContext& c) { return list(app, c); });
-    router.add("POST", "/api/v1/releases", Access::operator_, [&app](RouteContext& c) { return upload(app, c); });
-    router.add("GET", "/api/v1/releases/{id}", Access::viewer, [&app](RouteContext& c) { return show(app, c); });
-    router.add("DELETE", "/api/v1/releases/{id}", Access::admin, [&app](RouteContext& c) { return remove(app, c); });
+    router.add("GET", "/api/v1/releases", Access::viewer, bind(app, list));
+    router.add("POST", "/api/v1/releases", Access::operator_, bind(app, upload));
+    router.add("GET", "/api/v1/releases/{id}", Access::viewer, bind(app, show));
+    router.add("DELETE", "/api/v1/releases/{id}", Access::admin, bind(app, remove));
 }
 
 }  // namespace ferry::api

@@ -144,25 +144,22 @@ HttpResponse audit(FerryApp& app, RouteContext& ctx) {
 }  // namespace
 
 void add_rollout_routes(Router& router, FerryApp& app) {
-    auto bind = [&app](HttpResponse (*fn)(FerryApp&, RouteContext&)) {
-        return [&app, fn](RouteContext& c) { return fn(app, c); };
-    };
     auto bind_command = [&app](rollout::Command c) {
         return [&app, c](RouteContext& ctx) { return command(app, ctx, c); };
     };
-    router.add("GET", "/api/v1/rollouts", Access::viewer, bind(list));
-    router.add("POST", "/api/v1/rollouts", Access::operator_, bind(create));
-    router.add("GET", "/api/v1/rollouts/{id}", Access::viewer, bind(show));
-    router.add("DELETE", "/api/v1/rollouts/{id}", Access::admin, bind(remove));
-    router.add("GET", "/api/v1/rollouts/{id}/devices", Access::viewer, bind(members));
-    router.add("GET", "/api/v1/rollouts/{id}/audit", Access::viewer, bind(rollout_audit));
+    router.add("GET", "/api/v1/rollouts", Access::viewer, bind(app, list));
+    router.add("POST", "/api/v1/rollouts", Access::operator_, bind(app, create));
+    router.add("GET", "/api/v1/rollouts/{id}", Access::viewer, bind(app, show));
+    router.add("DELETE", "/api/v1/rollouts/{id}", Access::admin, bind(app, remove));
+    router.add("GET", "/api/v1/rollouts/{id}/devices", Access::viewer, bind(app, members));
+    router.add("GET", "/api/v1/rollouts/{id}/audit", Access::viewer, bind(app, rollout_audit));
     router.add("POST", "/api/v1/rollouts/{id}/pause", Access::operator_,
                bind_command(rollout::Command::pause));
     router.add("POST", "/api/v1/rollouts/{id}/resume", Access::operator_,
                bind_command(rollout::Command::resume));
     router.add("POST", "/api/v1/rollouts/{id}/abort", Access::operator_,
                bind_command(rollout::Command::abort));
-    router.add("GET", "/api/v1/audit", Access::viewer, bind(audit));
+    router.add("GET", "/api/v1/audit", Access::viewer, bind(app, audit));
 }
 
 }  // namespace ferry::api

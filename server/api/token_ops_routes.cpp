@@ -82,15 +82,15 @@ HttpResponse metrics(FerryApp& app, RouteContext&) {
 }  // namespace
 
 void add_token_routes(Router& router, FerryApp& app) {
-    router.add("GET", "/api/v1/tokens", Access::admin, [&app](RouteContext& c) { return list_tokens(app, c); });
-    router.add("POST", "/api/v1/tokens", Access::admin, [&app](RouteContext& c) { return create_token(app, c); });
+    router.add("GET", "/api/v1/tokens", Access::admin, bind(app, list_tokens));
+    router.add("POST", "/api/v1/tokens", Access::admin, bind(app, create_token));
     router.add("DELETE", "/api/v1/tokens/{id}", Access::admin,
-               [&app](RouteContext& c) { return delete_token(app, c); });
+               bind(app, delete_token));
 }
 
 void add_ops_routes(Router& router, FerryApp& app) {
-    router.add("GET", "/healthz", Access::open, [&app](RouteContext& c) { return healthz(app, c); });
-    router.add("GET", "/metrics", Access::open, [&app](RouteContext& c) { return metrics(app, c); });
+    router.add("GET", "/healthz", Access::open, bind(app, healthz));
+    router.add("GET", "/metrics", Access::open, bind(app, metrics));
 }
 
 }  // namespace ferry::api
